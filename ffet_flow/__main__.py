@@ -1,0 +1,3 @@
+from ffet_flow.cli import main
+
+raise SystemExit(main())

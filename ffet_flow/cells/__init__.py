@@ -1,0 +1,1 @@
+"""Standard-cell library generation: netlists, layouts, pin sides, writers, characterization."""

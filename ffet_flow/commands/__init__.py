@@ -1,0 +1,1 @@
+"""One module per `ffet` subcommand (HELP, register(parser), run(args))."""

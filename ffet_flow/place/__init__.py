@@ -1,0 +1,1 @@
+"""Floorplanning and placement engines (independent of files and CLI)."""

@@ -1,0 +1,1 @@
+"""Dual-sided global routing and track assignment engines."""

@@ -1,0 +1,22 @@
+"""Configuration keys of the design (designs/<d>/config.toml) and of sign-off."""
+
+from __future__ import annotations
+
+from ffet_flow.keys import Key
+
+KEYS = [
+    Key("top", "str", "", "top module of the design", steps=("synth",), group="design"),
+    Key("verilog", "list[str]", [], "RTL files, relative to the design directory",
+        steps=("synth",), group="design"),
+    Key("sdc", "str", "constraints.sdc", "timing constraints file, relative to the design "
+        "directory", steps=("synth", "sta"), group="design"),
+    Key("clock_port", "str", "clk", "clock input port", steps=("synth", "sta"), group="design"),
+    Key("clock_period", "float", 0.5, "target clock period", unit="ns", min=0.01, max=1000.0,
+        steps=("synth", "sta"), sweep=True, group="design"),
+    Key("activity", "float", 0.1, "default switching activity of inputs and registers for power "
+        "(toggles per clock cycle)", min=0.0, max=1.0, steps=("sta",), group="signoff"),
+]
+
+
+def check(values: dict, report) -> None:
+    pass

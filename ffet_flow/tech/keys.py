@@ -1,0 +1,117 @@
+"""Configuration keys of the technology (read by `ffet pdk` and everything downstream).
+
+Defaults follow shared/REFERENCES.md section 6 (a derived, coherent 5 nm-class set); the
+source of each figure is given next to it.
+"""
+
+from __future__ import annotations
+
+from ffet_flow.keys import Key
+
+TECH_STEPS = ("pdk", "cells", "floorplan", "place", "route", "extract", "sta")
+
+# One entry per metal level, bottom (M0 / BM0) up. The back stack of an FFET mirrors the front
+# (REFERENCES 5: symmetric FFET cell design, back-side rules follow the front). Values from
+# REFERENCES 6c: pitches follow GT2N tiering scaled to a 28 nm M0; AR 2 (GT2N ITF, 1d);
+# barrier 2/3/4 nm by tier (Nikolic et al. FPGA 2021 inputs, 1d); k_eff 2.8 up to M5, 3.0 above
+# (same study; bulk low-k 2.4-2.5 plus etch-stop/cap layers); via resistance from the Ciofi via
+# model (2e, "model values (derived)").
+DEFAULT_METAL = [
+    # tier, pitch nm, width nm, thickness nm, barrier nm, k_eff, via to next level (Ohm/cut)
+    dict(tier="local", pitch=28, width=14, thickness=28, barrier=2.0, k_eff=2.8, via_resistance=50.0),
+    dict(tier="local", pitch=34, width=17, thickness=34, barrier=2.0, k_eff=2.8, via_resistance=50.0),
+    dict(tier="local", pitch=28, width=14, thickness=28, barrier=2.0, k_eff=2.8, via_resistance=50.0),
+    dict(tier="local", pitch=34, width=17, thickness=34, barrier=2.0, k_eff=2.8, via_resistance=48.0),
+    dict(tier="intermediate", pitch=42, width=21, thickness=42, barrier=3.0, k_eff=2.8, via_resistance=40.0),
+    dict(tier="intermediate", pitch=42, width=21, thickness=42, barrier=3.0, k_eff=2.8, via_resistance=17.0),
+    dict(tier="semi-global", pitch=80, width=40, thickness=80, barrier=3.0, k_eff=3.0, via_resistance=10.0),
+    dict(tier="semi-global", pitch=80, width=40, thickness=80, barrier=3.0, k_eff=3.0, via_resistance=10.0),
+    dict(tier="semi-global", pitch=80, width=40, thickness=80, barrier=3.0, k_eff=3.0, via_resistance=10.0),
+    dict(tier="semi-global", pitch=80, width=40, thickness=80, barrier=3.0, k_eff=3.0, via_resistance=5.0),
+    dict(tier="global", pitch=160, width=80, thickness=160, barrier=4.0, k_eff=3.0, via_resistance=2.5),
+    dict(tier="global", pitch=160, width=80, thickness=160, barrier=4.0, k_eff=3.0, via_resistance=2.5),
+    # GT2N's 720 nm top pair (1c), 360 nm wide x 112 nm thick (1d)
+    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0),
+    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0),
+    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0),
+    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0),
+]
+
+METAL_FIELDS = (
+    Key("tier", "str", "local", "tier label", choices=("local", "intermediate", "semi-global", "global")),
+    Key("pitch", "int", 28, "routing track pitch", unit="nm", min=10, max=5000),
+    Key("width", "int", 14, "drawn line width", unit="nm", min=5, max=5000),
+    Key("spacing", "int", 0, "minimum line spacing (default pitch - width)", unit="nm", min=1,
+        max=5000, optional=True),
+    Key("thickness", "int", 28, "metal thickness", unit="nm", min=5, max=5000),
+    Key("barrier", "float", 2.0, "liner/barrier thickness on sides and bottom", unit="nm", min=0, max=20),
+    Key("k_eff", "float", 2.8, "effective relative permittivity around the line", min=1.0, max=10.0),
+    Key("via_resistance", "float", 50.0, "resistance of one via cut from this level to the next",
+        unit="Ohm", min=0, max=10000),
+)
+
+KEYS = [
+    Key("arch", "str", "ffet", "device architecture: Flip FET (n/p on opposite wafer sides) or "
+        "CFET (n/p stacked, back side power only)", choices=("ffet", "cfet"), steps=TECH_STEPS,
+        sweep=True, group="tech"),
+    Key("tech_name", "str", "", "label for this technology (defaults to the arch)", group="tech",
+        steps=("pdk",)),
+    Key("vdd", "float", 0.7, "supply voltage (REFERENCES 6a: ASAP7, GT2N, IRDS 2022)", unit="V",
+        min=0.3, max=1.5, steps=("cells", "sta"), sweep=True, group="tech"),
+    Key("cpp", "int", 51, "contacted poly pitch = site width (REFERENCES 6a: N5-class 51 nm, "
+        "3:2 gear with a 34 nm M1)", unit="nm", min=20, max=200, steps=TECH_STEPS, group="tech"),
+    Key("cell_height_tracks", "float", 3.5, "standard-cell height in M0 tracks (REFERENCES 6a: "
+        "FFET 3.5T, CFET 4T)", unit="tracks", min=2.0, max=12.0, steps=TECH_STEPS, sweep=True,
+        group="tech"),
+    Key("layers_front", "int", 12, "metal layers on the front side (M0..M<N-1>)", min=1, max=16,
+        steps=TECH_STEPS, sweep=True, group="tech"),
+    Key("layers_back", "int", 12, "metal layers on the back side (BM0..BM<N-1>)", min=1, max=16,
+        steps=TECH_STEPS, sweep=True, group="tech"),
+    Key("signal_sides", "str", "both", "which wafer sides carry signal routing ('front': "
+        "back side holds power and cell-internal wiring only; CFET is always 'front')",
+        choices=("front", "both"), steps=TECH_STEPS, sweep=True, group="tech"),
+    Key("dbu_per_micron", "int", 2000, "database units per micron (2000: 0.5 nm grid, so "
+        "half-widths of odd-nm wires stay integral)", choices=(1000, 2000, 4000),
+        steps=TECH_STEPS, group="tech"),
+    Key("temperature", "float", 25.0, "operating temperature", unit="C", min=-40, max=150,
+        steps=("pdk", "cells", "sta"), group="tech"),
+    # Size-effect resistivity model parameters (Fuchs-Sondheimer surface + Mayadas-Shatzkes grain
+    # boundary scattering). Bulk Cu 1.72 uOhm.cm at 20 C (CRC Handbook); electron mean free path
+    # 39 nm at room temperature (D. Gall, J. Appl. Phys. 119, 085101, 2016).
+    Key("rho_bulk", "float", 1.72, "bulk resistivity of the line metal", unit="uOhm.cm",
+        min=0.5, max=20, steps=("pdk",), group="tech"),
+    Key("mean_free_path", "float", 39.0, "electron mean free path of the line metal", unit="nm",
+        min=1, max=100, steps=("pdk",), group="tech"),
+    Key("specularity", "float", 0.0, "surface specularity p of the Fuchs-Sondheimer model "
+        "(0 = fully diffuse)", min=0.0, max=1.0, steps=("pdk",), group="tech"),
+    Key("grain_reflection", "float", 0.3, "grain-boundary reflection coefficient R of the "
+        "Mayadas-Shatzkes model", min=0.0, max=0.99, steps=("pdk",), group="tech"),
+    Key("metal", "table[]", DEFAULT_METAL, "metal levels bottom-up (index 0 = M0/BM0); an "
+        "FFET's back stack mirrors it", steps=TECH_STEPS, group="tech", fields=METAL_FIELDS),
+    Key("back_metal", "table[]", [], "power-only back stack for CFET (BM0 = rail level); empty: "
+        "mirror `metal`", steps=TECH_STEPS, group="tech", fields=METAL_FIELDS),
+]
+
+
+def check(values: dict, report) -> None:
+    """Cross-key rules. `report(key, value, allowed)` records one problem."""
+    if values.get("arch") == "cfet" and values.get("signal_sides") == "both":
+        report("signal_sides", "both", "CFET carries signals on the front only: allowed 'front'")
+    for table_key in ("metal", "back_metal"):
+        for i, layer in enumerate(values.get(table_key) or []):
+            pitch, width = layer.get("pitch"), layer.get("width")
+            spacing = layer.get("spacing")
+            if isinstance(pitch, int) and isinstance(width, int):
+                if width >= pitch:
+                    report(f"{table_key}[{i}].width", width, f"must be below the pitch {pitch} nm")
+                if isinstance(spacing, int) and width + spacing > pitch:
+                    report(f"{table_key}[{i}].spacing", spacing,
+                           f"width + spacing must be at most the pitch {pitch} nm")
+    n_metal = len(values.get("metal") or [])
+    for side in ("layers_front", "layers_back"):
+        n = values.get(side)
+        if isinstance(n, int) and n > n_metal and not (side == "layers_back" and values.get("back_metal")):
+            report(side, n, f"at most {n_metal} (levels defined in `metal`)")
+    n_back = len(values.get("back_metal") or [])
+    if n_back and isinstance(values.get("layers_back"), int) and values["layers_back"] > n_back:
+        report("layers_back", values["layers_back"], f"at most {n_back} (levels in `back_metal`)")
