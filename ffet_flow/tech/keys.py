@@ -46,6 +46,9 @@ METAL_FIELDS = (
     Key("thickness", "int", 28, "metal thickness", unit="nm", min=5, max=5000),
     Key("barrier", "float", 2.0, "liner/barrier thickness on sides and bottom", unit="nm", min=0, max=20),
     Key("k_eff", "float", 2.8, "effective relative permittivity around the line", min=1.0, max=10.0),
+    Key("dielectric_height", "int", 0, "distance to the planes above and below in the "
+        "capacitance model (default: the metal thickness, REFERENCES 1d)", unit="nm", min=1,
+        max=10000, optional=True),
     Key("via_resistance", "float", 50.0, "resistance of one via cut from this level to the next",
         unit="Ohm", min=0, max=10000),
 )
@@ -82,8 +85,13 @@ KEYS = [
         min=0.5, max=20, steps=("pdk",), group="tech"),
     Key("mean_free_path", "float", 39.0, "electron mean free path of the line metal", unit="nm",
         min=1, max=100, steps=("pdk",), group="tech"),
+    # p = 0 (fully diffuse surfaces): the usual assumption for Cu lines inside a TaN/Ta liner,
+    # as in Steinhoegl et al., Phys. Rev. B 66, 075414 (2002); it gives the upper bound of R.
     Key("specularity", "float", 0.0, "surface specularity p of the Fuchs-Sondheimer model "
         "(0 = fully diffuse)", min=0.0, max=1.0, steps=("pdk",), group="tech"),
+    # R = 0.3: inside the first-principles range 0.28-0.39 for electron reflection at random
+    # grain boundaries in Cu (D. Gall and co-workers; abstract in the NSF-PAR record of
+    # "electron reflection probability at symmetric twin boundaries ... eight fcc metals").
     Key("grain_reflection", "float", 0.3, "grain-boundary reflection coefficient R of the "
         "Mayadas-Shatzkes model", min=0.0, max=0.99, steps=("pdk",), group="tech"),
     Key("metal", "table[]", DEFAULT_METAL, "metal levels bottom-up (index 0 = M0/BM0); an "
@@ -93,21 +101,46 @@ KEYS = [
 ]
 
 
+def _on_grid(nm: float, dbu: int, step: int = 1) -> bool:
+    """True when `nm` converts to a whole multiple of `step` database units."""
+    v = nm * dbu / 1000.0
+    return abs(v / step - round(v / step)) < 1e-9
+
+
 def check(values: dict, report) -> None:
     """Cross-key rules. `report(key, value, allowed)` records one problem."""
+    dbu = values.get("dbu_per_micron") or 2000
+    grid = f"{1000 / dbu:g} nm grid of dbu_per_micron = {dbu}"
     if values.get("arch") == "cfet" and values.get("signal_sides") == "both":
         report("signal_sides", "both", "CFET carries signals on the front only: allowed 'front'")
+    if isinstance(values.get("cpp"), int) and not _on_grid(values["cpp"], dbu):
+        report("cpp", values["cpp"], f"a multiple of the {grid}")
     for table_key in ("metal", "back_metal"):
         for i, layer in enumerate(values.get(table_key) or []):
             pitch, width = layer.get("pitch"), layer.get("width")
-            spacing = layer.get("spacing")
+            spacing, thick = layer.get("spacing"), layer.get("thickness")
+            barrier = layer.get("barrier")
             if isinstance(pitch, int) and isinstance(width, int):
                 if width >= pitch:
                     report(f"{table_key}[{i}].width", width, f"must be below the pitch {pitch} nm")
                 if isinstance(spacing, int) and width + spacing > pitch:
                     report(f"{table_key}[{i}].spacing", spacing,
                            f"width + spacing must be at most the pitch {pitch} nm")
-    n_metal = len(values.get("metal") or [])
+            # pitch and width must halve on the grid: tracks sit at pitch / 2 and wires are
+            # drawn as centre line +- width / 2
+            for name, v, step in (("pitch", pitch, 2), ("width", width, 2),
+                                  ("spacing", spacing, 1), ("thickness", thick, 1),
+                                  ("dielectric_height", layer.get("dielectric_height"), 1)):
+                if isinstance(v, int) and not _on_grid(v, dbu, step):
+                    half = " (half of it too)" if step == 2 else ""
+                    report(f"{table_key}[{i}].{name}", v, f"a multiple of the {grid}{half}")
+            if isinstance(barrier, float) and isinstance(width, int) and isinstance(thick, int):
+                if 2 * barrier >= width or barrier >= thick:
+                    report(f"{table_key}[{i}].barrier", barrier,
+                           f"below half the width ({width / 2:g} nm) and below the thickness "
+                           f"({thick} nm), so a conducting core remains")
+    metal = values.get("metal") or []
+    n_metal = len(metal)
     for side in ("layers_front", "layers_back"):
         n = values.get(side)
         if isinstance(n, int) and n > n_metal and not (side == "layers_back" and values.get("back_metal")):
@@ -115,3 +148,8 @@ def check(values: dict, report) -> None:
     n_back = len(values.get("back_metal") or [])
     if n_back and isinstance(values.get("layers_back"), int) and values["layers_back"] > n_back:
         report("layers_back", values["layers_back"], f"at most {n_back} (levels in `back_metal`)")
+    tracks = values.get("cell_height_tracks")
+    if metal and isinstance(metal[0].get("pitch"), int) and isinstance(tracks, float):
+        height = tracks * metal[0]["pitch"]
+        if not _on_grid(height, dbu):
+            report("cell_height_tracks", tracks, f"tracks x M0 pitch ({height:g} nm) on the {grid}")
