@@ -46,6 +46,9 @@ METAL_FIELDS = (
     Key("thickness", "int", 28, "metal thickness", unit="nm", min=5, max=5000),
     Key("barrier", "float", 2.0, "liner/barrier thickness on sides and bottom", unit="nm", min=0, max=20),
     Key("k_eff", "float", 2.8, "effective relative permittivity around the line", min=1.0, max=10.0),
+    Key("offset", "int", 0, "position of the first track from the row bottom edge (horizontal "
+        "levels) or site left edge (vertical levels); default pitch / 2", unit="nm", min=0,
+        max=5000, optional=True),
     Key("dielectric_height", "int", 0, "distance to the planes above and below in the "
         "capacitance model (default: the metal thickness, REFERENCES 1d)", unit="nm", min=1,
         max=10000, optional=True),
@@ -130,10 +133,14 @@ def check(values: dict, report) -> None:
             # drawn as centre line +- width / 2
             for name, v, step in (("pitch", pitch, 2), ("width", width, 2),
                                   ("spacing", spacing, 1), ("thickness", thick, 1),
+                                  ("offset", layer.get("offset"), 1),
                                   ("dielectric_height", layer.get("dielectric_height"), 1)):
                 if isinstance(v, int) and not _on_grid(v, dbu, step):
                     half = " (half of it too)" if step == 2 else ""
                     report(f"{table_key}[{i}].{name}", v, f"a multiple of the {grid}{half}")
+            offset = layer.get("offset")
+            if isinstance(offset, int) and isinstance(pitch, int) and offset >= pitch:
+                report(f"{table_key}[{i}].offset", offset, f"below the pitch {pitch} nm")
             if isinstance(barrier, float) and isinstance(width, int) and isinstance(thick, int):
                 if 2 * barrier >= width or barrier >= thick:
                     report(f"{table_key}[{i}].barrier", barrier,

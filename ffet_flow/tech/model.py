@@ -7,8 +7,9 @@ units (dbu; `tech.dbu` per micron); R is Ohm/um, C is fF/um, via resistance Ohm 
 Conventions (docs/tech.md):
 - front layers M0..M<N-1>, vias V0..V<N-2> (V<i> joins M<i> and M<i+1>); back layers
   BM0..BM<N-1>, vias BV0..; level 0 runs horizontally (along the rows), levels alternate.
-- the first track of every layer lies at offset = pitch / 2 from the origin: for horizontal
-  layers from the bottom edge of a cell row, for vertical layers from the left edge of a site.
+- the first track of every layer lies at `offset` from the origin (pitch / 2 unless the metal
+  table sets it): for horizontal layers from the bottom edge of a cell row, for vertical layers
+  from the left edge of a site.
 - GDS numbers: M<i> 100 + 2i, V<i> 101 + 2i, BM<i> 200 + 2i, BV<i> 201 + 2i, datatype 0.
 """
 
@@ -192,13 +193,15 @@ def build_tech(cfg: Any) -> Tech:
             total = cg + cc
             edge = (total - area * width_nm / 1000.0) / 2.0
             pitch = to_dbu(pitch_nm, f"{key}[{i}].pitch")
+            offset = (to_dbu(row["offset"], f"{key}[{i}].offset") if "offset" in row
+                      else pitch // 2)
             layers.append(Layer(
                 name=f"{PREFIX[side]}{i}", side=side, level=i,
                 direction="HORIZONTAL" if i % 2 == 0 else "VERTICAL",
                 pitch=pitch, width=to_dbu(width_nm, f"{key}[{i}].width"),
                 spacing=to_dbu(spacing_nm, f"{key}[{i}].spacing"),
                 thickness=to_dbu(thick_nm, f"{key}[{i}].thickness"),
-                offset=pitch // 2, r_per_um=r, c_per_um=total, signal=signal,
+                offset=offset, r_per_um=r, c_per_um=total, signal=signal,
                 gds_layer=GDS_BASE[side] + 2 * i, tier=row.get("tier", ""),
                 barrier=float(row["barrier"]), k_eff=float(row["k_eff"]),
                 dielectric_height=to_dbu(height_nm, f"{key}[{i}].dielectric_height"),
