@@ -1,0 +1,1 @@
+"""Parameter sweeps: spec -> variants -> runs (local processes or Ray) -> one results table."""
