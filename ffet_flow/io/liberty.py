@@ -1,0 +1,295 @@
+"""A small Liberty (.lib) reader: cells, pins, direction, capacitance, area, function.
+
+Only what extraction, synthesis checks and the flow need. Timing and power tables are skipped
+(brace-matched, not parsed), so reading a generated library of a few MB takes well under a
+second. Units: capacitances are returned in fF and areas in um^2 whatever the library's
+`capacitive_load_unit` says (converted with it), so callers never see the file's units.
+
+Malformed text raises ConfigError naming the file and line (a Liberty file read back is user
+input, DESIGN.md section 5).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ffet_flow.errors import ConfigError, Issue
+
+# One token: a comment, a quoted string, a punctuation mark, or a bare word (which in Liberty
+# may hold digits, signs, dots, letters, '!' and the like).
+_TOKEN = re.compile(r"""
+    (?P<comment>/\*.*?\*/|//[^\n]*)
+  | (?P<string>"(?:[^"\\]|\\.)*")
+  | (?P<punct>[{}();:,])
+  | (?P<cont>\\\r?\n)
+  | (?P<newline>\n)
+  | (?P<space>[ \t\r]+)
+  | (?P<word>[^\s{}();:,"]+)
+""", re.VERBOSE | re.DOTALL)
+
+_CAP_UNITS_FF = {"ff": 1.0, "pf": 1e3, "nf": 1e6, "uf": 1e9}
+
+
+@dataclass(frozen=True)
+class LibPin:
+    """One cell pin. capacitance in fF (the max of rise/fall when only those are given)."""
+
+    name: str
+    direction: str  # "input" | "output" | "inout" | "internal"
+    capacitance: float = 0.0
+    function: str = ""
+    is_clock: bool = False
+
+
+@dataclass(frozen=True)
+class LibCell:
+    """One cell: area in um^2, pins by name, and the kind of state element it holds."""
+
+    name: str
+    area: float
+    pins: dict[str, LibPin] = field(default_factory=dict)
+    is_ff: bool = False
+    is_latch: bool = False
+    dont_use: bool = False
+    leakage_nw: float = 0.0  # cell_leakage_power in the library's leakage unit (as given)
+
+    def inputs(self) -> list[str]:
+        return [p.name for p in self.pins.values() if p.direction == "input"]
+
+    def outputs(self) -> list[str]:
+        return [p.name for p in self.pins.values() if p.direction == "output"]
+
+
+@dataclass(frozen=True)
+class Library:
+    name: str
+    cells: dict[str, LibCell]
+    time_unit: str = "1ns"
+    capacitive_load_unit: tuple[float, str] = (1.0, "ff")
+    voltage: float | None = None  # nom_voltage, V
+
+    def pin_cap(self, cell: str, pin: str) -> float:
+        """Input capacitance of `cell`/`pin` in fF (KeyError if unknown)."""
+        return self.cells[cell].pins[pin].capacitance
+
+
+def _tokens(text: str, source: str):
+    """Yield (kind, value, line) for every meaningful token."""
+    line = 1
+    pos = 0
+    n = len(text)
+    match = _TOKEN.match
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            raise ConfigError(Issue(source, f"line {line}", text[pos:pos + 20],
+                                    "unexpected character in Liberty text"))
+        kind = m.lastgroup
+        value = m.group(kind)
+        pos = m.end()
+        if kind == "newline":
+            line += 1
+        elif kind in ("comment", "cont"):
+            line += value.count("\n")
+        elif kind != "space":
+            yield kind, value, line
+
+
+class _Parser:
+    """Recursive-descent parser over the token stream, keeping a generic tree of the groups
+    we care about and skipping the contents of every other group."""
+
+    KEEP = {"library", "cell", "pin", "bus", "bundle", "ff", "latch", "operating_conditions"}
+
+    def __init__(self, text: str, source: str):
+        self.source = source
+        self.toks = list(_tokens(text, source))
+        self.i = 0
+
+    def error(self, message: str) -> ConfigError:
+        tok = self.toks[min(self.i, len(self.toks) - 1)] if self.toks else ("", "", 0)
+        return ConfigError(Issue(self.source, f"line {tok[2]}", tok[1], message))
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self, value: str | None = None) -> tuple[str, str, int]:
+        tok = self.peek()
+        if tok is None:
+            raise self.error("unexpected end of file" + (f", expected {value!r}" if value else ""))
+        if value is not None and tok[1] != value:
+            raise self.error(f"expected {value!r}")
+        self.i += 1
+        return tok
+
+    def args(self) -> list[str]:
+        self.take("(")
+        out: list[str] = []
+        while True:
+            kind, value, _ = self.take()
+            if value == ")":
+                return out
+            if value == ",":
+                continue
+            out.append(value[1:-1] if kind == "string" else value)
+
+    def skip_group(self) -> None:
+        depth = 1
+        toks, i, n = self.toks, self.i, len(self.toks)
+        while i < n:
+            v = toks[i][1]
+            if v == "{":
+                depth += 1
+            elif v == "}":
+                depth -= 1
+                if depth == 0:
+                    self.i = i + 1
+                    return
+            i += 1
+        self.i = n
+        raise self.error("unbalanced braces: '}' missing")
+
+    def statement(self, into: dict) -> None:
+        """One attribute or group inside the current group, stored into `into`."""
+        kind, name, line = self.take()
+        if kind != "word":
+            self.i -= 1
+            raise self.error("expected an attribute or group name")
+        nxt = self.peek()
+        if nxt is None:
+            raise self.error("unexpected end of file")
+        if nxt[1] == ":":
+            self.take(":")
+            parts = []
+            while (tok := self.peek()) is not None and tok[1] not in (";", "}") and tok[2] == line:
+                self.i += 1
+                parts.append(tok[1][1:-1] if tok[0] == "string" else tok[1])
+            if self.peek() is not None and self.peek()[1] == ";":
+                self.i += 1
+            into.setdefault("attrs", {})[name] = " ".join(parts)
+            return
+        if nxt[1] == "(":
+            args = self.args()
+            tok = self.peek()
+            if tok is not None and tok[1] == "{":
+                self.take("{")
+                if name in self.KEEP:
+                    group = {"type": name, "args": args, "line": line}
+                    self.body(group)
+                    into.setdefault("groups", []).append(group)
+                else:
+                    self.skip_group()
+                return
+            if tok is not None and tok[1] == ";":
+                self.i += 1
+            into.setdefault("complex", {})[name] = args
+            return
+        raise self.error("expected ':' or '(' after the name")
+
+    def body(self, group: dict) -> None:
+        while True:
+            tok = self.peek()
+            if tok is None:
+                raise self.error(f"group {group['type']} opened on line {group['line']} "
+                                 "is not closed")
+            if tok[1] == "}":
+                self.i += 1
+                return
+            if tok[1] == ";":
+                self.i += 1
+                continue
+            self.statement(group)
+
+    def parse(self) -> dict:
+        root: dict = {}
+        while self.peek() is not None:
+            self.statement(root)
+        libs = [g for g in root.get("groups", []) if g["type"] == "library"]
+        if len(libs) != 1:
+            raise ConfigError(Issue(self.source, "library", len(libs),
+                                    "exactly one library group expected"))
+        return libs[0]
+
+
+def _float(value: str, source: str, what: str, line: int) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(Issue(source, f"line {line}", value, f"{what} must be a number")) \
+            from None
+
+
+def _pin(group: dict, scale: float, source: str) -> list[LibPin]:
+    attrs = group.get("attrs", {})
+    line = group["line"]
+    cap = 0.0
+    if "capacitance" in attrs:
+        cap = _float(attrs["capacitance"], source, "capacitance", line)
+    else:
+        rf = [_float(attrs[k], source, k, line)
+              for k in ("rise_capacitance", "fall_capacitance") if k in attrs]
+        cap = max(rf) if rf else 0.0
+    direction = attrs.get("direction", "")
+    if direction not in ("input", "output", "inout", "internal"):
+        raise ConfigError(Issue(source, f"line {line}", direction,
+                                f"pin {','.join(group['args'])}: direction must be input, "
+                                "output, inout or internal"))
+    return [LibPin(name=name, direction=direction, capacitance=cap * scale,
+                   function=attrs.get("function", ""),
+                   is_clock=attrs.get("clock", "false") == "true")
+            for name in group["args"]]
+
+
+def parse_liberty(text: str, source: str = "<liberty>") -> Library:
+    """Parse Liberty text; see module docstring for what is kept."""
+    lib = _Parser(text, source).parse()
+    cap_unit = lib.get("complex", {}).get("capacitive_load_unit", ["1", "ff"])
+    try:
+        scale = float(cap_unit[0]) * _CAP_UNITS_FF[cap_unit[1].lower()]
+    except (IndexError, KeyError, ValueError):
+        raise ConfigError(Issue(source, "capacitive_load_unit", cap_unit,
+                                "expected (number, ff|pf|nf|uf)")) from None
+    cells: dict[str, LibCell] = {}
+    for g in lib.get("groups", []):
+        if g["type"] != "cell":
+            continue
+        attrs = g.get("attrs", {})
+        name = g["args"][0] if g["args"] else ""
+        pins: dict[str, LibPin] = {}
+        kinds = set()
+        for sub in g.get("groups", []):
+            if sub["type"] == "pin":
+                for p in _pin(sub, scale, source):
+                    pins[p.name] = p
+            elif sub["type"] in ("bus", "bundle"):
+                for pg in sub.get("groups", []):
+                    if pg["type"] == "pin":
+                        for p in _pin(pg, scale, source):
+                            pins[p.name] = p
+            kinds.add(sub["type"])
+        cells[name] = LibCell(
+            name=name, area=_float(attrs.get("area", "0"), source, "area", g["line"]),
+            pins=pins, is_ff="ff" in kinds, is_latch="latch" in kinds,
+            dont_use=attrs.get("dont_use", "false") == "true",
+            leakage_nw=_float(attrs.get("cell_leakage_power", "0"), source,
+                              "cell_leakage_power", g["line"]))
+    la = lib.get("attrs", {})
+    voltage = _float(la["nom_voltage"], source, "nom_voltage", lib["line"]) \
+        if "nom_voltage" in la else None
+    return Library(name=lib["args"][0] if lib["args"] else "", cells=cells,
+                   time_unit=la.get("time_unit", "1ns"),
+                   capacitive_load_unit=(float(cap_unit[0]), cap_unit[1].lower()),
+                   voltage=voltage)
+
+
+def read_liberty(path: Path | str) -> Library:
+    """Read a Liberty file (ConfigError if missing or malformed)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ConfigError(Issue(str(path), "file", str(path),
+                                f"cannot be read: {exc.strerror}")) from None
+    return parse_liberty(text, str(path))

@@ -1,0 +1,63 @@
+"""The small Liberty reader: cells, pins, capacitances, areas, functions, units, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ffet_flow.errors import ConfigError
+from ffet_flow.io.liberty import parse_liberty, read_liberty
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+def test_tiny_library_cells_and_pins():
+    lib = read_liberty(GOLDEN / "tiny.lib")
+    assert lib.name == "tiny"
+    assert set(lib.cells) == {"INV_X1", "BUF_X1", "NAND2_X1", "NOR2_X1", "XOR2_X1",
+                              "TIEHI_X1", "TIELO_X1", "DFF_X1"}
+    nand = lib.cells["NAND2_X1"]
+    assert nand.area == pytest.approx(0.0714)
+    assert nand.inputs() == ["A", "B"] and nand.outputs() == ["Y"]
+    assert lib.pin_cap("NAND2_X1", "B") == pytest.approx(0.34)
+    assert nand.pins["Y"].function == "!(A & B)"
+    dff = lib.cells["DFF_X1"]
+    assert dff.is_ff and not dff.is_latch and dff.pins["CLK"].is_clock
+    assert not nand.is_ff
+    assert lib.voltage == pytest.approx(0.7)
+
+
+def test_capacitance_unit_is_converted_to_ff():
+    text = """library (x) { capacitive_load_unit (1, pf);
+      cell (A) { area : 2; pin (I) { direction : input; rise_capacitance : 0.001;
+                 fall_capacitance : 0.002; } pin (Z) { direction : output; function : "I"; } } }"""
+    lib = parse_liberty(text)
+    assert lib.pin_cap("A", "I") == pytest.approx(2.0)  # max of rise/fall, pF -> fF
+    assert lib.cells["A"].area == 2.0
+
+
+def test_tables_and_unknown_groups_are_skipped_but_must_balance():
+    text = """library (x) { cell (A) { area : 1; pin (Z) { direction : output;
+      timing () { related_pin : "I"; cell_rise (t) { values ("1, 2", \\
+      "3, 4"); } } } } }"""
+    assert parse_liberty(text).cells["A"].pins["Z"].direction == "output"
+    with pytest.raises(ConfigError, match="not closed|missing"):
+        parse_liberty("library (x) { cell (A) { area : 1; pin (Z) { direction : output; ")
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("library (x) { cell (A) { area : big; } }", "area must be a number"),
+    ("library (x) { cell (A) { pin (Z) { direction : sideways; } } }", "direction"),
+    ("cell (A) { }", "exactly one library"),
+    ("library (x) { capacitive_load_unit (1, kf); }", "capacitive_load_unit"),
+])
+def test_bad_liberty_is_a_config_error_naming_the_problem(text, needle):
+    with pytest.raises(ConfigError, match=needle) as info:
+        parse_liberty(text, "bad.lib")
+    assert "bad.lib" in str(info.value)
+
+
+def test_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot be read"):
+        read_liberty(tmp_path / "nope.lib")
