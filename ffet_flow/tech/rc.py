@@ -46,6 +46,9 @@ The ground part splits into a parallel-plate term 2 eps W / H (the LEF CPERSQDIS
 per plane times two planes, per unit plan area) and a fringe term; the LEF EDGECAPACITANCE is
 the rest of the total (fringe to the planes plus coupling to the neighbours, which a grounded
 extraction treats as capacitance to ground) divided over the two edges of the line.
+Wong et al. state an accuracy of about 10 % against field solutions over the usual range of
+W/H, S/H and T/H; beyond S of about 2.5 H the fitted total rises again slightly (under 3 % up to
+S = 7 H, 6 % at 14 H), an artefact of the fit, not physics. Real stacks have S of 0.5 to 1 H.
 """
 
 from __future__ import annotations
