@@ -30,11 +30,16 @@ DEFAULT_METAL = [
     dict(tier="semi-global", pitch=80, width=40, thickness=80, barrier=3.0, k_eff=3.0, via_resistance=5.0),
     dict(tier="global", pitch=160, width=80, thickness=160, barrier=4.0, k_eff=3.0, via_resistance=2.5),
     dict(tier="global", pitch=160, width=80, thickness=160, barrier=4.0, k_eff=3.0, via_resistance=2.5),
-    # GT2N's 720 nm top pair (1c), 360 nm wide x 112 nm thick (1d)
-    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0),
-    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0),
-    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0),
-    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0),
+    # GT2N's 720 nm top pair (1c), 360 nm wide x 112 nm thick (1d); H = 2 x thickness = 224 nm
+    # (6c; GT2N ITF: a level's dielectric layer is twice its metal thickness, 1d)
+    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0,
+         dielectric_height=224),
+    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0,
+         dielectric_height=224),
+    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0,
+         dielectric_height=224),
+    dict(tier="global", pitch=720, width=360, thickness=112, barrier=4.0, k_eff=3.0, via_resistance=1.0,
+         dielectric_height=224),
 ]
 
 METAL_FIELDS = (
