@@ -16,7 +16,7 @@ def test_tiny_library_cells_and_pins():
     lib = read_liberty(GOLDEN / "tiny.lib")
     assert lib.name == "tiny"
     assert set(lib.cells) == {"INV_X1", "BUF_X1", "NAND2_X1", "NOR2_X1", "XOR2_X1",
-                              "TIEHI_X1", "TIELO_X1", "DFF_X1"}
+                              "TIEHI_X1", "TIELO_X1", "DFF_X1", "DFFR_X1"}
     nand = lib.cells["NAND2_X1"]
     assert nand.area == pytest.approx(0.0714)
     assert nand.inputs() == ["A", "B"] and nand.outputs() == ["Y"]
