@@ -211,9 +211,9 @@ def cpi_report(results: Mapping[str, SimResult]) -> dict:
     return {"unit": "cycles/instruction", "programs": programs, "mean_cpi": mean and round(mean, 4)}
 
 
-def run_all(vvp: Path, hexes: Mapping[str, Path]) -> dict[str, SimResult]:
+def run_all(vvp: Path, hexes: Mapping[str, Path], max_cycles: int | None = None) -> dict[str, SimResult]:
     with ThreadPoolExecutor() as pool:
-        futures = {name: pool.submit(run_sim, vvp, path) for name, path in hexes.items()}
+        futures = {name: pool.submit(run_sim, vvp, path, max_cycles) for name, path in hexes.items()}
         return {name: fut.result() for name, fut in futures.items()}
 
 
