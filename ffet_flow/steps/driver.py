@@ -10,9 +10,11 @@ run never leaves a step that looks done with incomplete outputs.
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,27 @@ def step_stamp(step: Step, config: Config, input_paths: Mapping[str, Path]) -> s
                         "inputs": _digest_inputs(input_paths)})
 
 
+def _run_one(step: Step, ctx: StepContext) -> dict[str, Any]:
+    """Run one step with its messages also going to its step.log; engine bugs become a
+    ToolError naming the log, which keeps the traceback."""
+    handler = _step_log_handler(ctx.log_path)
+    ctx.logger.addHandler(handler)
+    try:
+        return dict(step.run(ctx) or {})
+    except FfetError:
+        raise
+    except Exception as exc:  # an engine bug: keep the traceback in the step log
+        import traceback
+
+        with open(ctx.log_path, "a", encoding="utf-8") as fh:
+            traceback.print_exc(file=fh)
+        raise ToolError(step.name, f"internal error: {type(exc).__name__}: {exc}",
+                        ctx.log_path) from exc
+    finally:
+        ctx.logger.removeHandler(handler)
+        handler.close()
+
+
 def _load_done(step_dir: Path) -> dict[str, Any] | None:
     import json
 
@@ -61,10 +84,72 @@ def _load_done(step_dir: Path) -> dict[str, Any] | None:
         return None
 
 
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """Hard-link `src` to `dst` (outputs are never modified in place), copying across devices."""
+    if src.is_dir():
+        shutil.copytree(src, dst, copy_function=_link_or_copy_file)
+    else:
+        _link_or_copy_file(src, dst)
+
+
+def _link_or_copy_file(src, dst) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _from_cache(cache_dir: Path, step: Step, stamp: str, work: Path) -> dict[str, Any] | None:
+    """Copy a cached result of `step` into `work`; its metrics, or None when there is none."""
+    done = _load_done(cache_dir)
+    if not done or done.get("stamp") != stamp:
+        return None
+    files = [cache_dir / f for f in step.outputs.values()]
+    if not all(p.exists() for p in files):
+        return None
+    for f in step.outputs.values():
+        _link_or_copy(cache_dir / f, work / f)
+    return dict(done.get("metrics", {}))
+
+
+def _store_cache(cache_dir: Path, step: Step, step_dir: Path, stamp: str,
+                 metrics: Mapping[str, Any]) -> None:
+    """Publish a step's outputs into the shared cache: filled aside, then renamed into place,
+    so concurrent runs never see a half-filled entry (the first rename wins)."""
+    if (cache_dir / "done.json").exists():
+        return
+    cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir.parent / f".{cache_dir.name}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    for f in step.outputs.values():
+        _link_or_copy(step_dir / f, tmp / f)
+    write_json(tmp / "done.json", {"stamp": stamp, "step": step.name, "metrics": metrics})
+    try:
+        os.rename(tmp, cache_dir)
+    except OSError:  # another run stored the same entry first
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _step_log_handler(log_path: Path) -> logging.Handler:
+    """Copies the step's own log messages into its step.log (opened for appending, so tool
+    output that the subprocess wrapper writes to the same file is kept in order)."""
+    handler = logging.FileHandler(log_path, mode="a", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname).1s %(name)s: %(message)s"))
+    return handler
+
+
 def run_steps(steps: Sequence[Step], config: Config, run_dir: Path, *,
               artifacts: Mapping[str, Path] | None = None, design_dir: Path | None = None,
-              force: bool = False, first_index: int = 1) -> list[StepResult]:
-    """Run `steps` in order into `run_dir`; return one result per step."""
+              force: bool = False, first_index: int = 1, force_steps: Collection[str] = (),
+              shared_steps: Collection[str] = (),
+              cache_root: Path | None = None) -> list[StepResult]:
+    """Run `steps` in order into `run_dir`; return one result per step.
+
+    `force` redoes every step, `force_steps` the steps named. Steps named in `shared_steps`
+    keep a copy of their outputs under `cache_root/<step>/<stamp>/`, which other runs with the
+    same stamp (same config values, version and inputs) reuse instead of running the step.
+    """
     log = get_logger("flow")
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -84,7 +169,8 @@ def run_steps(steps: Sequence[Step], config: Config, run_dir: Path, *,
         stamp = step_stamp(step, config, inputs)
         outputs = {a: step_dir / f for a, f in step.outputs.items()}
         done = _load_done(step_dir)
-        if (not force and done and done.get("stamp") == stamp
+        forced = force or step.name in force_steps
+        if (not forced and done and done.get("stamp") == stamp
                 and all(p.exists() for p in outputs.values())):
             progress.update(f"{step.name} (up to date)")
             available.update(outputs)
@@ -92,7 +178,8 @@ def run_steps(steps: Sequence[Step], config: Config, run_dir: Path, *,
                                       0.0, True))
             continue
         progress.announce(step.name)
-        if step_dir.exists():
+        if step_dir.exists():  # the stamp goes first, so a kill mid-way leaves no done step
+            (step_dir / "done.json").unlink(missing_ok=True)
             shutil.rmtree(step_dir)
         work = step_dir / ".work"
         work.mkdir(parents=True)
@@ -100,18 +187,16 @@ def run_steps(steps: Sequence[Step], config: Config, run_dir: Path, *,
         ctx = StepContext(config=config, design_dir=design_dir, run_dir=run_dir,
                           step_dir=step_dir, out_dir=work, inputs=inputs, log_path=log_path,
                           logger=get_logger(step.name))
+        cache_dir = (Path(cache_root) / step.name / stamp[:32]
+                     if cache_root is not None and step.name in shared_steps else None)
         start = time.monotonic()
-        try:
-            metrics = dict(step.run(ctx) or {})
-        except FfetError:
-            raise
-        except Exception as exc:  # an engine bug: keep the traceback in the step log
-            import traceback
-
-            with open(log_path, "a", encoding="utf-8") as fh:
-                traceback.print_exc(file=fh)
-            raise ToolError(step.name, f"internal error: {type(exc).__name__}: {exc}",
-                            log_path) from exc
+        cached = None if cache_dir is None or forced else _from_cache(cache_dir, step, stamp, work)
+        if cached is not None:
+            metrics = cached
+            log_path.write_text(f"reused the shared result in {cache_dir}\n", encoding="utf-8")
+            log.info("%s: reused the shared result in %s", step.name, cache_dir)
+        else:
+            metrics = _run_one(step, ctx)
         seconds = time.monotonic() - start
         for artifact, path in outputs.items():
             produced = work / step.outputs[artifact]
@@ -127,6 +212,8 @@ def run_steps(steps: Sequence[Step], config: Config, run_dir: Path, *,
         write_json(step_dir / "metrics.json", metrics)
         write_json(step_dir / "done.json", {"stamp": stamp, "step": step.name,
                                             "finished": time.time(), "metrics": metrics})
+        if cache_dir is not None and cached is None:
+            _store_cache(cache_dir, step, step_dir, stamp, metrics)
         available.update(outputs)
         results.append(StepResult(step.name, step_dir, outputs, metrics, seconds, False))
         progress.update(f"{step.name} done in {seconds:.1f} s")

@@ -1,0 +1,94 @@
+"""`ffet main-job`: CFET, FFET with single-sided and FFET with dual-sided signals through the
+whole flow on one design, then `reports/<design>/compare.md` and its bar chart.
+
+The FFET variants use the tech file's default input-pin density and layer counts. A fourth run,
+FFET single-sided at the CFET run's core area (utilization = FFET cell area / CFET core area),
+gives the study's "equal core area" frequency comparison; `--no-equal-area` leaves it out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from ffet_flow.commands.flow import print_warnings
+from ffet_flow.errors import ConfigError, Issue
+from ffet_flow.flow import BUILD, ROOT, FlowResult, run_flow, setup_flow
+from ffet_flow.log import get_logger
+from ffet_flow.report import (
+    AREA,
+    CFET,
+    FFET_DUAL,
+    FFET_EQUAL_AREA,
+    FFET_SINGLE,
+    INST_AREA,
+    write_compare,
+)
+
+NAME = "main-job"
+HELP = "the headline job: CFET, FFET single-sided and FFET dual-sided flows, then compare.md"
+
+#: variant -> (tech file, extra --set items)
+VARIANTS = {
+    CFET: ("pdk/cfet.toml", ()),
+    FFET_SINGLE: ("pdk/ffet.toml", ("signal_sides=front",)),
+    FFET_DUAL: ("pdk/ffet.toml", ("signal_sides=both",)),
+}
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--design", default="riscv32", help="design name (default riscv32)")
+    p.add_argument("--set", dest="set_items", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a config key in every variant (repeatable)")
+    p.add_argument("--build-dir", type=Path, default=BUILD, metavar="DIR")
+    p.add_argument("-o", "--out", type=Path, metavar="DIR",
+                   help="report directory (default reports/<design>)")
+    p.add_argument("--no-equal-area", action="store_true",
+                   help="skip the FFET run at the CFET core area")
+
+
+def _equal_area_utilization(single: FlowResult, cfet: FlowResult) -> float:
+    cell_area, core_area = single.metrics.get(INST_AREA), cfet.metrics.get(AREA)
+    if not cell_area or not core_area:
+        raise ConfigError(Issue("main-job", "equal-area run", f"{INST_AREA}={cell_area}, "
+                                f"{AREA}={core_area}", "both runs must report their areas"))
+    return round(float(cell_area) / float(core_area), 4)
+
+
+def run(args: argparse.Namespace) -> int:
+    log = get_logger("main-job")
+    start = time.monotonic()
+    # validate every variant before any work
+    setups = {name: setup_flow(args.design, ROOT / tech, [*extra, *args.set_items], name,
+                               args.build_dir)
+              for name, (tech, extra) in VARIANTS.items()}
+    results: dict[str, FlowResult] = {}
+    try:
+        for i, (name, setup) in enumerate(setups.items(), start=1):
+            log.info("variant %d/%d: %s (%s)", i, len(setups), name, setup.run_dir)
+            results[name] = run_flow(setup)
+        notes = []
+        if not args.no_equal_area:
+            util = _equal_area_utilization(results[FFET_SINGLE], results[CFET])
+            tech, extra = VARIANTS[FFET_SINGLE]
+            setup = setup_flow(args.design, ROOT / tech,
+                               [*extra, *args.set_items, f"utilization={util}"],
+                               FFET_EQUAL_AREA, args.build_dir)
+            log.info("variant %d/%d: %s (utilization %.4f)", len(setups) + 1, len(setups) + 1,
+                     FFET_EQUAL_AREA, util)
+            results[FFET_EQUAL_AREA] = run_flow(setup)
+            notes.append(f"The equal-core-area FFET run uses utilization {util:.4f} "
+                         "(its cell area over the CFET run's core area).")
+    finally:
+        print_warnings()
+    notes.append("Run directories: " + ", ".join(
+        f"`{os.path.relpath(r.setup.run_dir, ROOT)}`" for r in results.values()))
+    out = args.out or ROOT / "reports" / results[CFET].setup.design
+    paths = write_compare({n: r.metrics for n, r in results.items()}, out,
+                          design=results[CFET].setup.design, notes=notes)
+    log.info("main job finished in %.1f s", time.monotonic() - start)
+    print(paths["markdown"])
+    print(paths["png"])
+    return 0

@@ -1,0 +1,164 @@
+"""The main job's comparison report: `compare.md` and a bar chart `compare.png`.
+
+Our measured ratios sit beside the reference study's (arXiv 2501.15275, DATE 2025, public
+abstract, quoted in shared/DESIGN.md section 1), whatever they turn out to be: the study's
+figures are printed for comparison only and feed nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ffet_flow.util import atomic_path, atomic_write_text
+
+AREA, FMAX, POWER = "design__core__area", "finish__timing__fmax", "finish__power__total"
+INST_AREA, UTIL = "design__instance__area", "design__instance__utilization"
+
+#: variant roles of the main job (names of the run directories)
+CFET, FFET_SINGLE, FFET_DUAL, FFET_EQUAL_AREA = "cfet", "ffet_single", "ffet_dual", \
+    "ffet_single_equal_area"
+LABELS = {CFET: "CFET", FFET_SINGLE: "FFET, single-sided signals",
+          FFET_DUAL: "FFET, dual-sided signals",
+          FFET_EQUAL_AREA: "FFET, single-sided, CFET's core area"}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    label: str
+    metric: str
+    variant: str
+    baseline: str
+    study_percent: float  # the reference study's change in percent
+
+
+#: DESIGN.md section 1 (study abstract): FFET single-sided vs CFET at equal utilization
+#: -23.3 % core area, +25.0 % frequency, -11.9 % power; +16.0 % frequency at equal core area;
+#: dual-sided signals (tuned pin density and layers) +10.6 % frequency over single-sided.
+COMPARISONS = (
+    Comparison("core area, FFET single-sided vs CFET, equal utilization", AREA, FFET_SINGLE,
+               CFET, -23.3),
+    Comparison("frequency, FFET single-sided vs CFET, equal utilization", FMAX, FFET_SINGLE,
+               CFET, +25.0),
+    Comparison("power, FFET single-sided vs CFET, equal utilization", POWER, FFET_SINGLE,
+               CFET, -11.9),
+    Comparison("frequency, FFET single-sided vs CFET, equal core area", FMAX, FFET_EQUAL_AREA,
+               CFET, +16.0),
+    Comparison("frequency, FFET dual-sided vs single-sided signals", FMAX, FFET_DUAL,
+               FFET_SINGLE, +10.6),
+)
+
+
+def _num(metrics: Mapping[str, Any] | None, name: str) -> float | None:
+    v = (metrics or {}).get(name)
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+        return float(v)
+    return None
+
+
+def change_percent(value: float | None, base: float | None) -> float | None:
+    """(value / base - 1) x 100, or None when either is missing or the base is 0."""
+    if value is None or base is None or base == 0:
+        return None
+    return (value / base - 1.0) * 100.0
+
+
+def comparison_rows(runs: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per study comparison: ours (percent or None) beside the study's."""
+    rows = []
+    for c in COMPARISONS:
+        ours = change_percent(_num(runs.get(c.variant), c.metric),
+                              _num(runs.get(c.baseline), c.metric))
+        rows.append({"label": c.label, "ours": ours, "study": c.study_percent,
+                     "variant": c.variant, "baseline": c.baseline, "metric": c.metric})
+    return rows
+
+
+def _fmt(v: float | None, spec: str) -> str:
+    return "n/a" if v is None else format(v, spec)
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:+.1f} %"
+
+
+def variant_table(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str]) -> list[str]:
+    base = runs.get(CFET)
+    lines = ["| variant | core area (um^2) | vs CFET | fmax (MHz) | vs CFET | power (mW) | "
+             "vs CFET | cell area (um^2) | utilization |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name in order:
+        m = runs[name]
+        area, fmax, power = _num(m, AREA), _num(m, FMAX), _num(m, POWER)
+        lines.append(
+            f"| {LABELS.get(name, name)} | {_fmt(area, '.2f')} | "
+            f"{_pct(change_percent(area, _num(base, AREA)))} | "
+            f"{_fmt(None if fmax is None else fmax / 1e6, '.1f')} | "
+            f"{_pct(change_percent(fmax, _num(base, FMAX)))} | "
+            f"{_fmt(None if power is None else power * 1e3, '.4f')} | "
+            f"{_pct(change_percent(power, _num(base, POWER)))} | "
+            f"{_fmt(_num(m, INST_AREA), '.2f')} | {_fmt(_num(m, UTIL), '.3f')} |")
+    return lines
+
+
+def write_chart(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str], path: Path) -> None:
+    """Grouped bars: area, fmax and power of each variant relative to CFET (= 1), with the
+    study's FFET single-sided ratios marked; byte-identical for identical inputs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metrics = ((AREA, "core area"), (FMAX, "fmax"), (POWER, "power"))
+    base = runs.get(CFET)
+    fig, ax = plt.subplots(figsize=(7.5, 4.0), dpi=100)
+    width = 0.8 / max(len(order), 1)
+    for i, name in enumerate(order):
+        ratios = []
+        for metric, _ in metrics:
+            v, b = _num(runs[name], metric), _num(base, metric)
+            ratios.append(v / b if v is not None and b else 0.0)
+        xs = [k + (i - (len(order) - 1) / 2) * width for k in range(len(metrics))]
+        bars = ax.bar(xs, ratios, width, label=LABELS.get(name, name))
+        ax.bar_label(bars, fmt="%.3f", fontsize=7)
+    study = {c.metric: 1 + c.study_percent / 100 for c in COMPARISONS[:3]}
+    ax.scatter(range(len(metrics)), [study[m] for m, _ in metrics], marker="_", s=900,
+               color="k", zorder=3, label="study: FFET single-sided / CFET")
+    ax.axhline(1.0, color="grey", lw=0.8)
+    ax.set_xticks(range(len(metrics)), [label for _, label in metrics])
+    ax.set_ylabel("relative to CFET")
+    ax.set_title("FFET vs CFET, RISC-V core")
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", metadata={"Software": None})
+    plt.close(fig)
+
+
+def write_compare(runs: Mapping[str, Mapping[str, Any]], out_dir: Path, *, design: str,
+                  notes: Sequence[str] = ()) -> dict[str, Path]:
+    """Write `compare.md` and `compare.png` into `out_dir` from each variant's merged metrics."""
+    out_dir = Path(out_dir)
+    order = [n for n in (CFET, FFET_SINGLE, FFET_DUAL, FFET_EQUAL_AREA) if n in runs]
+    order += sorted(n for n in runs if n not in order)
+    paths = {"markdown": out_dir / "compare.md", "png": out_dir / "compare.png"}
+    write_chart(runs, order, paths["png"])
+    lines = [f"# FFET vs CFET on {design}", "",
+             "Each variant ran through the whole flow (pdk, cells, synth, floorplan, place, "
+             "route, extract, sta). Ratios are against CFET; fmax is OpenSTA's minimum period "
+             "after routing and extraction, power is OpenSTA's total power.", "",
+             *variant_table(runs, order), "",
+             "## Against the reference study", "",
+             "Reference: arXiv 2501.15275 (DATE 2025), public abstract. Study figures are "
+             "quoted, never used to tune a model.", "",
+             "| comparison | ours | study |", "|---|---:|---:|"]
+    for row in comparison_rows(runs):
+        lines.append(f"| {row['label']} | {_pct(row['ours'])} | {row['study']:+.1f} % |")
+    lines += ["", f"![relative area, fmax and power]({paths['png'].name})", ""]
+    if notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    atomic_write_text(paths["markdown"], "\n".join(lines))
+    return paths

@@ -1,0 +1,75 @@
+"""`ffet check`: QoR rules as data, every violation listed, exit status 1 / 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ffet_flow.commands.check import load_rules, violations
+from ffet_flow.errors import ConfigError
+from tests.conftest import ROOT
+
+RULES = {"_note": "comments are ignored",
+         "route__drc__opens": {"value": 0, "compare": "=="},
+         "finish__timing__fmax": {"value": 1e9, "compare": ">"},
+         "finish__power__total": {"value": 0.01, "compare": "<="},
+         "globalroute__overflow__front": {"value": 0, "compare": "=="}}
+
+
+def write(tmp_path, name, obj):
+    path = tmp_path / name
+    path.write_text(json.dumps(obj))
+    return path
+
+
+def test_violations_lists_every_broken_rule(tmp_path):
+    rules = load_rules(write(tmp_path, "rules.json", RULES))
+    assert list(rules) == ["route__drc__opens", "finish__timing__fmax", "finish__power__total",
+                           "globalroute__overflow__front"]
+    good = {"route__drc__opens": 0, "finish__timing__fmax": 2e9, "finish__power__total": 0.01,
+            "globalroute__overflow__front": 0}
+    assert violations(good, rules) == []
+    bad = {"route__drc__opens": 3, "finish__timing__fmax": 1e9,
+           "finish__power__total": float("nan")}
+    out = violations(bad, rules)
+    assert len(out) == 4
+    assert out[0] == "route__drc__opens = 3: violates == 0"
+    assert "violates > 1e+09" in out[1]
+    assert "not a finite number" in out[2] and "missing" in out[3]
+
+
+def test_bad_rules_are_all_reported(tmp_path):
+    path = write(tmp_path, "rules.json", {"a": {"value": 1, "compare": "~"},
+                                          "b": {"value": "x", "compare": "<"},
+                                          "c": 5, "d": {"value": 1, "compare": "<", "x": 1}})
+    with pytest.raises(ConfigError) as err:
+        load_rules(path)
+    assert [i.key for i in err.value.issues] == ["a.compare", "b.value", "c", "d"]
+    with pytest.raises(ConfigError, match="file not found"):
+        load_rules(tmp_path / "none.json")
+
+
+def test_cli_exit_status(run_cli, tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    rules = write(tmp_path, "rules.json", RULES)
+    (run / "metrics.json").write_text(json.dumps({"route__drc__opens": 0,
+                                                  "finish__timing__fmax": 5e8}))
+    status, out, err = run_cli("check", "--run", run, "--rules", rules)
+    assert status == 1 and "3 of 4 rules violated" in err
+    assert sum(line.startswith("ffet check: ") for line in err.splitlines()) == 4
+    (run / "metrics.json").write_text(json.dumps({"route__drc__opens": 0,
+                                                  "finish__timing__fmax": 2e9,
+                                                  "finish__power__total": 1e-3,
+                                                  "globalroute__overflow__front": 0,
+                                                  "units": {}}))
+    status, out, err = run_cli("check", "--run", run, "--rules", rules)
+    assert status == 0 and "all 4 rules hold" in out
+    status, _, err = run_cli("check", "--run", tmp_path / "nowhere", "--rules", rules)
+    assert status == 2 and "run `ffet flow` first" in err
+
+
+def test_riscv32_rules_are_valid():
+    rules = load_rules(ROOT / "designs/riscv32/rules.json")
+    assert "finish__timing__fmax" in rules and "globalroute__overflow" in rules
