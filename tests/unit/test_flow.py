@@ -247,3 +247,42 @@ def test_cli_print_run_dir(run_cli, tmp_path):
                              "--set", "utilization=0.5", "--build-dir", tmp_path,
                              "--print-run-dir")
     assert status == 0 and out.strip() == str(tmp_path / "tiny" / "cfet__utilization-0.5")
+
+
+LEF = """VERSION 5.8 ;
+UNITS DATABASE MICRONS 2000 ; END UNITS
+SITE s CLASS CORE ; SIZE 0.051 BY 0.098 ; END s
+MACRO INV_X1 CLASS CORE ; ORIGIN 0 0 ; SIZE 0.102 BY 0.098 ; SITE s ; END INV_X1
+MACRO FILL_X1 CLASS CORE SPACER ; ORIGIN 0 0 ; SIZE 0.051 BY 0.098 ; SITE s ; END FILL_X1
+END LIBRARY
+"""
+
+DEF = """VERSION 5.8 ;
+DESIGN toy ;
+UNITS DISTANCE MICRONS 2000 ;
+DIEAREA ( 0 0 ) ( 2400 600 ) ;
+ROW r0 s 100 100 N DO 20 BY 1 STEP 102 0 ;
+ROW r1 s 100 296 FS DO 20 BY 1 STEP 102 0 ;
+COMPONENTS 4 ;
+- u1 INV_X1 + PLACED ( 100 100 ) N ;
+- u2 INV_X1 + PLACED ( 304 100 ) N ;
+- u3 INV_X1 + PLACED ( 100 296 ) FS ;
+- f1 FILL_X1 + PLACED ( 508 100 ) N ;
+END COMPONENTS
+END DESIGN
+"""
+
+
+def test_design_metrics_from_placed_def(tmp_path):
+    from ffet_flow.flow_metrics import design_metrics
+
+    (tmp_path / "c.lef").write_text(LEF)
+    (tmp_path / "p.def").write_text(DEF)
+    m = design_metrics(tmp_path / "p.def", [tmp_path / "c.lef"])
+    um2 = 1 / 2000**2
+    assert m["design__die__area"] == pytest.approx(2400 * 600 * um2)
+    # rows: x 100 .. 100 + 20 x 102, y 100 .. 296 + 196 (site height 0.098 um = 196 dbu)
+    assert m["design__core__area"] == pytest.approx(2040 * 392 * um2)
+    assert m["design__instance__count"] == 3  # the filler is not an instance
+    assert m["design__instance__area"] == pytest.approx(3 * 204 * 196 * um2)
+    assert m["design__instance__utilization"] == pytest.approx(3 * 204 * 196 / (2040 * 392))
