@@ -1,0 +1,555 @@
+"""Standard-cell layout generator for FFET and CFET, from the transistor-level netlist.
+
+`build_layout(cell, tech, pin_sides)` computes, in integer dbu:
+
+1. gate columns (ffet_flow.cells.columns): device pairs, fingers, diffusion sharing and breaks,
+   CFET split-gate contact columns; width in sites = positions + 1 (two half dummy gates at the
+   cell edges, shared with the neighbours);
+2. the track grid of each side's level-0 metal (M0, BM0) and the supply rails (rules.py);
+3. per net: its terminals (source/drain regions, gates) on each tier, the inter-tier links
+   (FFET drain merge DM / gate merge GM, CFET vertical drain link and shared gate), which side's
+   metal wires it (the cheapest choice that connects every terminal and gives each pin its
+   side), one horizontal wire per wired side, and contacts;
+4. track assignment (left-edge, optimal for intervals); too few tracks -> ConfigError naming
+   cell_height_tracks and the minimum;
+5. shapes on the metal and device layers, pin shapes, obstructions and the lumped R and C of
+   each net's intra-cell wiring.
+
+Geometry is in dbu with the cell origin at its lower-left corner; R in Ohm, C in fF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from ffet_flow.cells import rules as R
+from ffet_flow.cells.columns import SUPPLIES, Slot, order_columns
+from ffet_flow.cells.geometry import Rect, SideGrid, assign_tracks, layer_tracks, rail_width
+from ffet_flow.errors import ConfigError, Issue
+
+SIDES = ("front", "back")
+
+
+@dataclass(frozen=True)
+class NetParasitics:
+    """Lumped intra-cell parasitics of one net.
+
+    r_ohm: series resistance of its wiring: every wire's full length, the contacts at both ends
+    of each wire and every inter-tier link; c_ff: total capacitance of wires, contacts and links;
+    links: the inter-tier links on the net, (kind, Ohm) with kind "DM" (FFET drain merge), "GM"
+    (gate merge), "FDM" (field drain merge) or "SV" (CFET vertical drain link). Unpacks as
+    `r, c = parasitics`.
+    """
+
+    r_ohm: float
+    c_ff: float
+    links: tuple[tuple[str, float], ...] = ()
+
+    def __iter__(self):
+        return iter((self.r_ohm, self.c_ff))
+
+
+@dataclass(frozen=True)
+class CellLayout:
+    """The computed layout of one cell. Lengths in dbu, origin at the lower-left corner."""
+
+    name: str
+    width_sites: int
+    width: int
+    height: int
+    shapes: Mapping[str, tuple[tuple[str, Rect], ...]]  # layer -> ((net, rect), ...)
+    pins: Mapping[str, tuple[tuple[str, Rect], ...]]  # signal pin -> ((layer, rect), ...)
+    obstructions: tuple[tuple[str, Rect], ...]  # (layer, rect): non-pin metal
+    parasitics: Mapping[str, NetParasitics]
+    rails: Mapping[str, tuple[tuple[str, Rect], ...]] = field(default_factory=dict)  # VDD/VSS
+    tracks: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # layer -> track y
+    arch: str = ""
+    kind: str = ""
+    slots: tuple[Slot, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Grids
+
+
+def side_grids(tech, height: int | None = None) -> dict[str, SideGrid]:
+    """Track grids and rails of the level-0 layer of each side for a cell of `height` dbu."""
+    rules = R.arch_rules(tech.arch)
+    h = tech.cell_height if height is None else height
+    wired = set(rules.tier_side.values())
+    grids = {}
+    for side in SIDES:
+        la = tech.layers(side)[0]
+        rail_nets = [n for n in ("VDD", "VSS") if rules.rail_side[n] == side]
+        edges = {n: (h if rules.rail_edge[n] == "top" else 0) for n in rail_nets}
+        if side in wired:
+            tracks = layer_tracks(la.offset, la.pitch, la.width, la.spacing, h,
+                                  tuple(edges.values()))
+            rails = tuple((n, edges[n], rail_width(tracks, edges[n], la.width, la.spacing,
+                                                   la.pitch)) for n in rail_nets)
+        else:
+            # power-only rail level (CFET back side): the tech gives the rail width (BM0 width)
+            tracks = ()
+            rails = tuple((n, edges[n], la.width) for n in rail_nets)
+        grids[side] = SideGrid(la.name, tracks, rails)
+    return grids
+
+
+def min_height_tracks(tech, needed: Mapping[str, int]) -> float | None:
+    """Smallest cell_height_tracks (in 0.5 steps, 2..12) whose grids hold `needed` per side."""
+    t = 2.0
+    while t <= 12.0:
+        h = int(round(t * tech.m0_pitch))
+        g = side_grids(tech, h)
+        if all(len(g[s].tracks) >= n for s, n in needed.items()):
+            return t
+        t += 0.5
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Nets
+
+
+@dataclass(frozen=True)
+class _Term:
+    kind: str  # "sd" | "g"
+    tier: str  # "p" | "n"
+    x: int
+    side: str
+
+
+@dataclass
+class _NetPlan:
+    net: str
+    wires: dict  # side -> (x0, x1)
+    contacts: list  # (_Term, tall: bool)
+    links: list  # (kind, x)
+    pin_sides: tuple
+
+
+def _terminals(slots: Sequence[Slot], cpp: int, tier_side: Mapping[str, str]):
+    """Per net: its terminals; per position: S/D net of each tier."""
+    n = len(slots)
+    sd: dict[str, list[str | None]] = {"p": [None] * (n + 1), "n": [None] * (n + 1)}
+    terms: dict[str, list[_Term]] = {}
+    for i, s in enumerate(slots):
+        for tier in ("p", "n"):
+            d = getattr(s, tier)
+            if d is None:
+                continue
+            sd[tier][i] = d.left
+            sd[tier][i + 1] = d.right
+            terms.setdefault(d.gate, []).append(_Term("g", tier, (i + 1) * cpp, tier_side[tier]))
+    for tier in ("p", "n"):
+        for k, net in enumerate(sd[tier]):
+            if net is not None:
+                terms.setdefault(net, []).append(
+                    _Term("sd", tier, k * cpp + cpp // 2, tier_side[tier]))
+    return terms, sd
+
+
+def _links(net: str, terms: list[_Term], arch: str) -> list[tuple[str, _Term, _Term]]:
+    """Inter-tier links of a net: same kind of terminal at the same x on both tiers."""
+    by = {(t.kind, t.x): {} for t in terms}
+    for t in terms:
+        by[(t.kind, t.x)][t.tier] = t
+    out = []
+    for (kind, _x), tiers in sorted(by.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if "p" in tiers and "n" in tiers:
+            if kind == "sd":
+                out.append(("DM" if arch == "ffet" else "SV", tiers["p"], tiers["n"]))
+            else:
+                out.append(("GM" if arch == "ffet" else "SG", tiers["p"], tiers["n"]))
+    return out
+
+
+def _connected(terms: list[_Term], links, wired: Iterable[str]) -> bool:
+    parent = list(range(len(terms)))
+    idx = {id(t): i for i, t in enumerate(terms)}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    for _k, a, b in links:
+        union(idx[id(a)], idx[id(b)])
+    for side in wired:
+        members = [i for i, t in enumerate(terms) if t.side == side]
+        for a in members[1:]:
+            union(members[0], a)
+    return len({find(i) for i in range(len(terms))}) <= 1
+
+
+def _net_options(net: str, terms: list[_Term], pin_need: tuple[str, ...], arch: str,
+                 far_tier: str | None) -> list[_NetPlan]:
+    """Every valid way to wire a net (which sides carry a wire), cheapest first.
+
+    A wired side's wire joins all the net's terminals on that side; the inter-tier links (DM,
+    GM, supervia, shared gate) join terminals at the same x; the choice must connect all
+    terminals and put the net on each side its pin needs. When the two sides' wires share no
+    link position, a field drain merge (FDM) joins them. Cost: total wire span (+1 dbu per FDM).
+    """
+    links = _links(net, terms, arch)
+    options = [("front",), ("back",), ("front", "back")] if arch == "ffet" else [("front",)]
+    linked_far = {id(b if a.tier != far_tier else a) for k, a, b in links if k == "SV"} | \
+        {id(a if a.tier == far_tier else b) for k, a, b in links if k == "SG"}
+    out = []
+    for wired in options:
+        if not set(pin_need) <= set(wired):
+            continue
+        fdm = None
+        empty = [s for s in wired if not any(t.side == s for t in terms)]
+        if not _connected(terms, links, wired) or empty:
+            if len(wired) < 2:
+                continue
+            # no DM/GM position joins the two sides: a field drain merge at the closest pair
+            fr = [t for t in terms if t.side == "front"]
+            bk = [t for t in terms if t.side == "back"]
+            if fr and bk:
+                a, _b = min(((a, b) for a in fr for b in bk),
+                            key=lambda ab: (abs(ab[0].x - ab[1].x), ab[0].x, ab[1].x))
+                fdm = a.x
+            else:
+                fdm = (fr or bk)[0].x
+        points = {s: sorted({t.x for t in terms if t.side == s} | ({fdm} if fdm is not None
+                                                                   else set())) for s in wired}
+        cost = sum(p[-1] - p[0] for p in points.values() if p) + (0 if fdm is None else 1)
+        wires: dict[str, tuple[int, int]] = {}
+        contacts: list[tuple[_Term, bool]] = []
+        for side in wired:
+            pts = points[side]
+            if len(pts) >= 2 or side in pin_need or fdm is not None:
+                wires[side] = (pts[0], pts[-1])
+                for t in terms:
+                    if t.side != side or id(t) in linked_far:
+                        continue
+                    contacts.append((t, far_tier is not None and t.tier == far_tier))
+        used = [(k, a.x) for k, a, _b in links if k != "SG"]
+        if fdm is not None:
+            used.append(("FDM", fdm))
+        out.append(((cost, len(wired), wired), _NetPlan(net, wires, contacts, used, pin_need)))
+    if not out:  # unreachable for the generated cells; a netlist bug otherwise
+        raise ValueError(f"net {net}: cannot connect its terminals")
+    out.sort(key=lambda kp: kp[0])
+    return [p for _k, p in out]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _pin_need(side: str | None) -> tuple[str, ...]:
+    return {"front": ("front",), "back": ("back",), "both": ("front", "back"), None: ()}[side]
+
+
+def build_layout(cell, tech, pin_sides: Mapping[str, str]) -> CellLayout:
+    """Layout of one cell for `tech`; pin_sides maps each signal pin to front/back/both.
+
+    Raises ConfigError (key cell_height_tracks) when the tech's cell height leaves too few
+    level-0 tracks for the cell's wiring.
+    """
+    rules = R.arch_rules(tech.arch)
+    cpp, height, dbu = tech.cpp, tech.cell_height, tech.dbu
+    grids = side_grids(tech)
+    slots = order_columns(cell, tech.arch) if cell.kind != "fill" else ()
+    width_sites = cell.fill_sites if cell.kind == "fill" else len(slots) + 1
+    width = width_sites * cpp
+    lay = {s: tech.layers(s)[0] for s in SIDES}
+    shapes: dict[str, list[tuple[str, Rect]]] = {}
+
+    def add(layer: str, net: str, r: Rect) -> None:
+        shapes.setdefault(layer, []).append((net, tuple(int(v) for v in r)))
+
+    rails: dict[str, list[tuple[str, Rect]]] = {}
+    rail_y: dict[str, tuple[int, int]] = {}
+    for side in SIDES:
+        for net, y, w in grids[side].rails:
+            r = (0, y - w // 2, width, y + w // 2)
+            add(lay[side].name, net, r)
+            rails.setdefault(net, []).append((lay[side].name, r))
+            rail_y[net] = (y, w)
+    add("OUTLINE", "", (0, 0, width, height))
+
+    terms, sd = _terminals(slots, cpp, rules.tier_side)
+    options = {net: _net_options(net, terms[net], _pin_need(pin_sides.get(net)), tech.arch,
+                                 rules.far_tier)
+               for net in sorted(terms) if net not in SUPPLIES}
+
+    # wire extents, then tracks per side
+    def extent(side: str, plan: _NetPlan, span: tuple[int, int] | None = None
+               ) -> tuple[int, int]:
+        la = lay[side]
+        e = la.width // 2
+        lo, hi = span or plan.wires[side]
+        lo, hi = lo - e, hi + e
+        if side in plan.pin_sides:
+            inner = [k * cpp for k in range(1, width_sites)]
+            mid = (lo + hi) // 2
+            g = min(inner, key=lambda x: (abs(x - mid), x))
+            lo, hi = min(lo, g - e), max(hi, g + e)
+            need = cpp - la.spacing  # an up-via lands on the CPP grid with room to spare
+            if hi - lo < need:
+                grow = need - (hi - lo)
+                lo, hi = lo - grow // 2, hi + grow - grow // 2
+            margin = (la.spacing + 1) // 2
+            shift = max(0, margin - lo) - max(0, hi - (width - margin))
+            lo, hi = lo + shift, hi + shift
+        return lo, hi
+
+    def pads(side: str, plan: _NetPlan) -> list[int]:
+        xs = {t.x for t, _tall in plan.contacts if t.side == side}
+        xs |= {x for k, x in plan.links if k == "FDM"}
+        return sorted(xs)
+
+    def usage(choice: Mapping[str, _NetPlan], up: Mapping[str, set]):
+        """Level-0 and level-2 intervals and tracks needed per side."""
+        ivs0 = {s: [] for s in SIDES}
+        ivs2 = {s: [] for s in SIDES}
+        for net, plan in choice.items():
+            for side in plan.wires:
+                if net in up[side]:
+                    e2 = up_layer[side].width // 2
+                    ivs0[side] += [(f"{net}@{x}", *extent(side, plan, (x, x)))
+                                   for x in pads(side, plan)]
+                    lo, hi = plan.wires[side]
+                    ivs2[side].append((net, lo - e2, hi + e2))
+                else:
+                    ivs0[side].append((net, *extent(side, plan)))
+        res = {}
+        for side in SIDES:
+            t0, n0 = assign_tracks(ivs0[side], 0, lay[side].spacing)
+            t2, n2 = ((assign_tracks(ivs2[side], 0, up_layer[side].spacing)) if ivs2[side]
+                      else ({}, 0))
+            res[side] = (t0, n0, t2, n2, ivs0[side], ivs2[side])
+        return res
+
+    def excess(res) -> tuple[int, int]:
+        over = sum(max(0, res[s][1] - len(grids[s].tracks))
+                   + max(0, res[s][3] - len(up_grid[s])) for s in SIDES)
+        return over, sum(res[s][1] + res[s][3] for s in SIDES)
+
+    up_layer = {s: (tech.layers(s)[2] if len(tech.layers(s)) > 2 else lay[s]) for s in SIDES}
+    up_grid = {s: (layer_tracks(up_layer[s].offset, up_layer[s].pitch, up_layer[s].width,
+                                up_layer[s].spacing, height, ()) if len(tech.layers(s)) > 2
+                   else ()) for s in SIDES}
+    choice = {net: opts[0] for net, opts in options.items()}
+    up: dict[str, set] = {s: set() for s in SIDES}
+    res = usage(choice, up)
+    # FFET: move nets between the two sides' metal while that lowers the track overflow
+    improved = True
+    while improved and excess(res)[0] > 0:
+        improved = False
+        for net, opts in options.items():
+            for alt in opts[1:] + opts[:1]:
+                if alt is choice[net]:
+                    continue
+                trial = dict(choice)
+                trial[net] = alt
+                r2 = usage(trial, up)
+                if excess(r2) < excess(res):
+                    choice, res, improved = trial, r2, True
+    # still too many: internal (non-pin) nets go up to the level-2 metal of their side
+    # (M2 / BM2, horizontal like M0) through V0-M1-V1 stacks at their contacts, longest first
+    for side in SIDES:
+        while res[side][1] > len(grids[side].tracks) and len(tech.layers(side)) > 2:
+            cands = sorted((p for n, p in choice.items() if side in p.wires
+                            and n not in up[side]),
+                           key=lambda p: (p.wires[side][0] - p.wires[side][1], p.net))
+            best = None
+            for p in cands:
+                trial = {s: set(v) for s, v in up.items()}
+                trial[side].add(p.net)
+                r2 = usage(choice, trial)
+                # fewest overflowing tracks, then least level-0 wire left on this side
+                score = (excess(r2)[0], sum(hi - lo for _n, lo, hi in r2[side][4]))
+                if best is None or score < best[0]:
+                    best = (score, trial, r2)
+            if best is None or best[0][0] > excess(res)[0]:
+                break
+            _e, up, res = best
+    needed = {s: res[s][1] for s in SIDES}
+    short = {s: n for s, n in needed.items() if n > len(grids[s].tracks)}
+    short.update({up_layer[s].name: res[s][3] for s in SIDES if res[s][3] > len(up_grid[s])})
+    if short:
+        tmin = min_height_tracks(tech, needed)
+        side, n = next(iter(short.items()))
+        name = lay[side].name if side in lay else side
+        avail = len(grids[side].tracks) if side in grids else len(up_grid[up_layer[side].side])
+        at_least = f"at least {tmin:g}" if tmin is not None else "more than 12"
+        raise ConfigError(Issue(
+            "tech", "cell_height_tracks", tech.cell_height_tracks,
+            f"cell {cell.name} needs {n} {name} tracks but {avail} fit after the rails; "
+            f"allowed: {at_least} tracks"))
+    plans = list(choice.values())
+    track_of = {s: res[s][0] for s in SIDES}
+    up_track_of = {s: res[s][2] for s in SIDES}
+    ext = {s: {n: (lo, hi) for n, lo, hi in res[s][4]} for s in SIDES}
+    ext2 = {s: {n: (lo, hi) for n, lo, hi in res[s][5]} for s in SIDES}
+
+    # device level
+    lg = int(round(R.GATE_LENGTH_NM * dbu / 1000))
+    cd = int(round(R.CONTACT_CD_NM * dbu / 1000))
+    sheet = int(round(R.SHEET_WIDTH_NM * dbu / 1000))
+    yc = height // 2
+    band = (yc - sheet, yc + sheet)  # the nanosheet stack across the row (two sheet widths)
+    gate_y = (height // 10, height - height // 10)
+    add("DUMMY", "", (0, gate_y[0], lg // 2, gate_y[1]))
+    add("DUMMY", "", (width - lg // 2, gate_y[0], width, gate_y[1]))
+    for i, s in enumerate(slots):
+        x = (i + 1) * cpp
+        if s.dummy:
+            add("DUMMY", "", (x - lg // 2, gate_y[0], x + lg // 2, gate_y[1]))
+            continue
+        for tier in ("p", "n"):
+            d = getattr(s, tier)
+            if d is not None:
+                add(tier.upper() + "GATE", d.gate, (x - lg // 2, gate_y[0], x + lg // 2, gate_y[1]))
+    for tier in ("p", "n"):
+        run = None
+        for i, s in enumerate(list(slots) + [None]):
+            has = s is not None and getattr(s, tier) is not None
+            if has and run is None:
+                run = i
+            if not has and run is not None:
+                x0 = (run + 1) * cpp - cpp // 2 + lg // 2
+                x1 = i * cpp + cpp // 2 - lg // 2
+                add(tier.upper() + "ACT", "", (x0, band[0], x1, band[1]))
+                run = None
+    # rail contacts of supply source/drains
+    for tier in ("p", "n"):
+        for k, net in enumerate(sd[tier]):
+            if net in SUPPLIES:
+                x = k * cpp + cpp // 2
+                y, w = rail_y[net]
+                add(tier.upper() + "CONT", net, (x - cd // 2, min(yc, y), x + cd // 2, max(yc, y)))
+
+    pins: dict[str, list[tuple[str, Rect]]] = {}
+    obs: list[tuple[str, Rect]] = []
+    parasitics: dict[str, NetParasitics] = {}
+    c_contact = R.contact_cap_ff()
+    for plan in plans:
+        r_total = c_total = 0.0
+        for side in (s for s in SIDES if s in plan.wires):
+            la = lay[side]
+            ends = []
+            if plan.net in up[side]:
+                # level-2 wire, and a V0-M1-V1 stack on a level-0 pad at each contact
+                l1, l2 = tech.layers(side)[1], up_layer[side]
+                v0, v1 = tech.vias(side)[0], tech.vias(side)[1]
+                lo, hi = ext2[side][plan.net]
+                y2 = up_grid[side][up_track_of[side][plan.net]]
+                rect2 = (lo, y2 - l2.width // 2, hi, y2 + l2.width // 2)
+                add(l2.name, plan.net, rect2)
+                obs.append((l2.name, rect2))
+                r_total += l2.r_per_um * (hi - lo) / dbu
+                c_total += l2.c_per_um * (hi - lo) / dbu
+                ypad = {}
+                for x in pads(side, plan):
+                    key = f"{plan.net}@{x}"
+                    y0 = grids[side].tracks[track_of[side][key]]
+                    ypad[x] = y0
+                    p0 = (ext[side][key][0], y0 - la.width // 2, ext[side][key][1],
+                          y0 + la.width // 2)
+                    add(la.name, plan.net, p0)
+                    if side in plan.pin_sides and plan.net in pin_sides:
+                        pins.setdefault(plan.net, []).append((la.name, p0))
+                    else:
+                        obs.append((la.name, p0))
+                    stub = (x - l1.width // 2, min(y0, y2) - l1.width // 2, x + l1.width // 2,
+                            max(y0, y2) + l1.width // 2)
+                    add(l1.name, plan.net, stub)
+                    obs.append((l1.name, stub))
+                    for v, yv in ((v0, y0), (v1, y2)):
+                        add(v.name, plan.net, (x - v.cut // 2, yv - v.cut // 2,
+                                               x + v.cut // 2, yv + v.cut // 2))
+                    stub_um = (stub[3] - stub[1]) / dbu
+                    ends.append(v0.resistance + v1.resistance + l1.r_per_um * stub_um)
+                    c_total += l1.c_per_um * stub_um + la.c_per_um * (p0[2] - p0[0]) / dbu
+                r_total += sum(sorted(ends, reverse=True)[:2])
+                ends = []
+            else:
+                lo, hi = ext[side][plan.net]
+                y = grids[side].tracks[track_of[side][plan.net]]
+                ypad = {}
+                rect = (lo, y - la.width // 2, hi, y + la.width // 2)
+                add(la.name, plan.net, rect)
+                if side in plan.pin_sides and plan.net in pin_sides:
+                    pins.setdefault(plan.net, []).append((la.name, rect))
+                else:
+                    obs.append((la.name, rect))
+                length_um = (hi - lo) / dbu
+                r_total += la.r_per_um * length_um
+                c_total += la.c_per_um * length_um
+            ends = []
+            for t, tall in plan.contacts:
+                if t.side != side:
+                    continue
+                factor = R.TALL_FACTOR if tall else 1.0
+                rc = (R.R_SD_CONTACT if t.kind == "sd" else R.R_GATE_CONTACT) * factor
+                ends.append(rc)
+                c_total += c_contact * factor
+                layer = t.tier.upper() + ("CONT" if t.kind == "sd" else "GCONT")
+                y = ypad.get(t.x, y) if ypad else y
+                if t.kind == "sd":
+                    r = (t.x - cd // 2, min(yc, y - la.width // 2), t.x + cd // 2,
+                         max(yc, y + la.width // 2))
+                else:
+                    r = (t.x - cd // 2, y - cd // 2, t.x + cd // 2, y + cd // 2)
+                add(layer, plan.net, r)
+            r_total += sum(sorted(ends, reverse=True)[:2])
+        links = []
+        for kind, x in plan.links:
+            links.append((kind, R.R_LINK))
+            r_total += R.R_LINK
+            c_total += c_contact * R.LINK_CAP_FACTOR
+            half = lg // 2 if kind == "GM" else cd // 2
+            layer = {"SV": "DM"}.get(kind, kind)
+            add(layer, plan.net, (x - half, band[0], x + half, band[1]))
+        if plan.wires or links:
+            parasitics[plan.net] = NetParasitics(r_total, c_total, tuple(links))
+    # supply nets: rail contacts in parallel
+    for net in SUPPLIES:
+        n_cont = sum(1 for tier in ("p", "n") for v in sd[tier] if v == net)
+        if n_cont:
+            tall = rules.far_tier is not None and any(
+                v == net for tier in ("p", "n") if tier != rules.far_tier for v in sd[tier])
+            factor = R.TALL_FACTOR if tall else 1.0
+            parasitics[net] = NetParasitics(R.R_RAIL_CONTACT * factor / n_cont,
+                                            c_contact * factor * n_cont)
+
+    tracks = {lay[s].name: grids[s].tracks for s in SIDES}
+    return CellLayout(
+        name=cell.name, width_sites=width_sites, width=width, height=height,
+        shapes=MappingProxyType({k: tuple(v) for k, v in sorted(shapes.items())}),
+        pins=MappingProxyType({k: tuple(v) for k, v in sorted(pins.items())}),
+        obstructions=tuple(obs),
+        parasitics=MappingProxyType(dict(sorted(parasitics.items()))),
+        rails=MappingProxyType({k: tuple(v) for k, v in sorted(rails.items())}),
+        tracks=MappingProxyType(tracks), arch=tech.arch, kind=cell.kind, slots=tuple(slots))
+
+
+def build_layouts(cells: Sequence, tech, sides: Mapping[str, Mapping[str, str]]
+                  ) -> dict[str, CellLayout]:
+    """Layouts of many cells; every cell that does not fit is reported in one ConfigError."""
+    out: dict[str, CellLayout] = {}
+    issues: list[Issue] = []
+    for cell in cells:
+        try:
+            out[cell.name] = build_layout(cell, tech, sides.get(cell.name, {}))
+        except ConfigError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise ConfigError(issues)
+    return out
+
+
+def render(layout: CellLayout) -> None:
+    """Placeholder for the renderer another area provides (KLayout screenshots); draws nothing."""
+    return None
