@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib.util
 import random
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -125,9 +124,14 @@ def generate_program(seed: int, length: int) -> str:
                      for ln in lines) + "\n"
 
 
+@pytest.fixture(scope="module")
+def testbench(tmp_path_factory):
+    return rvtool.compile_testbench(tmp_path_factory.mktemp("riscv32_random") / "tb.vvp")
+
+
 @pytest.mark.tool
 @pytest.mark.parametrize("seed", range(1, 17))
-def test_random_program_matches_iss(tmp_path, seed):
+def test_random_program_matches_iss(tmp_path, testbench, seed):
     source = tmp_path / f"random{seed}.S"
     source.write_text(generate_program(seed, length=600))
     prog = rvtool.Program(f"random{seed}", (str(source),))
@@ -138,6 +142,5 @@ def test_random_program_matches_iss(tmp_path, seed):
 
     hexfile = rvtool.build_program(prog, tmp_path, {"EXPECTED": f"{expected:#x}"})
     assert iss.run_image(hexfile, max_steps=200_000).tohost == 1
-    tb = rvtool.compile_testbench(tmp_path / "tb.vvp")
-    result = rvtool.run_sim(tb, hexfile, max_cycles=200_000)
+    result = rvtool.run_sim(testbench, hexfile, max_cycles=200_000)
     assert result.status == "PASS", (result.log, source)
