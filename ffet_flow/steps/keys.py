@@ -5,7 +5,7 @@ from __future__ import annotations
 from ffet_flow.keys import Key
 
 KEYS = [
-    Key("top", "str", "", "top module of the design", steps=("synth",), group="design"),
+    Key("top", "str", "", "top module of the design", steps=("synth", "sta"), group="design"),
     Key("verilog", "list[str]", [], "RTL files, relative to the design directory",
         steps=("synth",), group="design"),
     Key("sdc", "str", "constraints.sdc", "timing constraints file, relative to the design "

@@ -1,0 +1,228 @@
+"""Step `sta`: timing and power sign-off with OpenSTA on the extracted (dual-sided) SPEF.
+
+OpenSTA runs the static script flows/sta/signoff.tcl with a generated vars.tcl. The script
+writes its numbers as `key=value` lines into values.txt (taken from OpenSTA's Tcl API:
+`sta::worst_slack`, `sta::total_negative_slack`, `sta::design_power`, `find_timing_paths`
+and path properties); this module parses that, never the human-readable reports.
+
+Definitions (single-clock designs):
+- setup/hold WS: worst slack of max/min paths; TNS: total negative slack (ns).
+- minimum period T_min: starting from T_min = T_clk - WNS_setup, the design is re-timed at
+  T_min and T_min -= WNS(T_min) repeated until |WNS| <= fmax_tolerance x T_min (a single step is
+  exact for register-to-register paths; I/O delays defined as a fraction of the period make it
+  approximate, hence the repeat). fmax = 1 / T_min, in Hz.
+- power: OpenSTA's design_power (internal, switching, leakage, total; W) with every input and
+  register output toggling `activity` times per clock cycle, at the target clock and at T_min.
+- check: the design is also re-timed at 1.02 x T_min and 0.95 x T_min; the worst setup slack
+  there (timing.json `fmax_check`) must be >= 0 and < 0.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ffet_flow.errors import ConfigError, Issue, ToolError
+from ffet_flow.proc import find_program, run_tool
+from ffet_flow.steps.base import Step, StepContext
+from ffet_flow.steps.toolvars import sdc_with_period, tcl_vars_text
+from ffet_flow.util import atomic_write_text, write_json
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "flows" / "sta" / "signoff.tcl"
+CHECK_FACTORS = (1.02, 0.95)
+_TIME_UNITS_NS = {"fs": 1e-6, "ps": 1e-3, "ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def liberty_time_unit_ns(lib_path: Path) -> float:
+    """The Liberty's time_unit in ns (OpenSTA reports times in it)."""
+    from ffet_flow.io.liberty import read_liberty
+
+    text = read_liberty(lib_path).time_unit.strip().lower()
+    m = re.fullmatch(r"([\d.]+)\s*([a-z]+)", text)
+    if not m or m.group(2) not in _TIME_UNITS_NS:
+        raise ConfigError(Issue(str(lib_path), "time_unit", text, "expected e.g. '1ns'"))
+    return float(m.group(1)) * _TIME_UNITS_NS[m.group(2)]
+
+
+def parse_values(text: str, source: str) -> dict[str, str]:
+    """The `key=value` lines the sign-off script writes (strict: anything else is an error)."""
+    out: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, eq, value = line.partition("=")
+        if not eq or not re.fullmatch(r"[A-Za-z0-9_.]+", key):
+            raise ToolError("sta", f"{source} line {n}: not a key=value line: {line!r}")
+        out[key] = value
+    return out
+
+
+def _num(values: Mapping[str, str], key: str, source: str) -> float:
+    try:
+        v = float(values[key])
+    except KeyError:
+        raise ToolError("sta", f"{source}: OpenSTA did not report {key}") from None
+    except ValueError:
+        raise ToolError("sta", f"{source}: {key} = {values[key]!r} is not a number") from None
+    return v
+
+
+def _slack(v: float) -> float | None:
+    """OpenSTA reports +-1e30 when there is no constrained path."""
+    return None if abs(v) >= 1e29 else v
+
+
+def build_reports(values: Mapping[str, str], scale: float, activity: float, source: str
+                  ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(timing.json, power.json) from the parsed values; times scaled to ns."""
+    def t(key: str) -> float | None:
+        s = _slack(_num(values, key, source))
+        return None if s is None else s * scale
+
+    def timing(tag: str) -> dict[str, Any]:
+        return {"setup": {"ws": t(f"{tag}.setup_ws"), "tns": t(f"{tag}.setup_tns")},
+                "hold": {"ws": t(f"{tag}.hold_ws"), "tns": t(f"{tag}.hold_tns")}}
+
+    def power(tag: str) -> dict[str, float]:
+        return {k: _num(values, f"{tag}.power_{k}", source)
+                for k in ("internal", "switching", "leakage", "total")}
+
+    path: dict[str, Any] = {}
+    if values.get("target.path_count") == "1":
+        points = []
+        i = 0
+        while f"target.point.{i}" in values:
+            drv, arrival, *rest = values[f"target.point.{i}"].split(" ")
+            cell, pin = (rest[0], rest[1]) if len(rest) == 2 else ("", rest[-1])
+            points.append({"pin": pin, "cell": cell, "driver": drv == "1",
+                           "arrival": float(arrival) * scale})
+            i += 1
+        stages = sum(1 for p in points if p["driver"] and p["cell"])
+        path = {"start": values["target.path_start"], "end": values["target.path_end"],
+                "slack": _num(values, "target.path_slack", source) * scale,
+                "stages": stages, "points": points}
+    target_period = _num(values, "target.period", source) * scale
+    timing_json: dict[str, Any] = {"clock_period": target_period, **timing("target"),
+                                   "critical_path": path, "units": {"time": "ns",
+                                                                    "frequency": "Hz"}}
+    power_json: dict[str, Any] = {"activity": activity, "units": {"power": "W"},
+                                  "target": {"clock_period": target_period, **power("target")}}
+    if values.get("fmax.period", "none") != "none":
+        t_min = _num(values, "fmax.period", source) * scale
+        timing_json["fmax"] = {
+            "min_period": t_min, "hz": 1e9 / t_min,
+            "iterations": int(_num(values, "fmax.iterations", source)),
+            "method": "T_min = T - WNS_setup, re-timed at T_min until |WNS| <= tolerance",
+            "at_min_period": timing("fmax")}
+        timing_json["fmax_check"] = {
+            f"{f:g}": {"period": _num(values, f"check.{f:g}.period", source) * scale,
+                       "setup_ws": t(f"check.{f:g}.setup_ws")} for f in CHECK_FACTORS}
+        power_json["fmax"] = {"clock_period": t_min, **power("fmax")}
+    return timing_json, power_json
+
+
+def metrics_from(timing: Mapping[str, Any], power: Mapping[str, Any]) -> dict[str, Any]:
+    m: dict[str, Any] = {
+        "finish__timing__setup__ws": timing["setup"]["ws"],
+        "finish__timing__setup__tns": timing["setup"]["tns"],
+        "finish__timing__hold__ws": timing["hold"]["ws"],
+        "finish__timing__hold__tns": timing["hold"]["tns"],
+        "finish__power__internal": power["target"]["internal"],
+        "finish__power__switching": power["target"]["switching"],
+        "finish__power__leakage": power["target"]["leakage"],
+        "finish__power__total": power["target"]["total"],
+    }
+    units = {k: "ns" for k in m if "__timing__" in k}
+    units.update({k: "W" for k in m if "__power__" in k})
+    if timing.get("critical_path"):
+        m["finish__timing__critical_path__stages"] = timing["critical_path"]["stages"]
+        units["finish__timing__critical_path__stages"] = "count"
+    if "fmax" in timing:
+        m["finish__timing__fmax"] = timing["fmax"]["hz"]
+        m["finish__timing__min_period"] = timing["fmax"]["min_period"]
+        m["finish__power__total__fmax"] = power["fmax"]["total"]
+        units.update({"finish__timing__fmax": "Hz", "finish__timing__min_period": "ns",
+                      "finish__power__total__fmax": "W"})
+    m["units"] = units
+    return m
+
+
+def write_sdcs(sdc: Path, period_ns: float, out_dir: Path) -> tuple[Path, Path]:
+    """effective.sdc (clock period = period_ns) and retime.sdc (period = $::ffet_period)."""
+    try:
+        text = sdc.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(Issue(str(sdc), "sdc", str(sdc), f"cannot be read: {exc.strerror}")) \
+            from None
+    effective, retime = out_dir / "effective.sdc", out_dir / "retime.sdc"
+    atomic_write_text(effective, sdc_with_period(text, repr(float(period_ns)), str(sdc)))
+    atomic_write_text(retime, sdc_with_period(text, "$::ffet_period", str(sdc)))
+    return effective, retime
+
+
+def run_signoff(*, netlist: Path, liberty: Path, spef: Path | None, sdc: Path, top: str,
+                period_ns: float, activity: float, out_dir: Path, log_path: Path,
+                fmax_iterations: int = 8, fmax_tolerance: float = 1e-3,
+                append_log: bool = True) -> dict[str, Any]:
+    """Run OpenSTA once; write timing.json, power.json, sta_report.txt into out_dir; return the
+    metrics. ConfigError for bad input (SDC without a clock, sta missing), ToolError if OpenSTA
+    fails."""
+    scale = liberty_time_unit_ns(liberty)
+    effective, retime = write_sdcs(sdc, period_ns / scale, out_dir)
+    sta = find_program("sta")
+    values_path = out_dir / "values.txt"
+    variables = {
+        "liberty": str(Path(liberty).resolve()), "netlist": str(Path(netlist).resolve()),
+        "top": top, "sdc": str(effective.resolve()), "retime_sdc": str(retime.resolve()),
+        "spef": str(Path(spef).resolve()) if spef else "", "activity": float(activity),
+        "values": str(values_path.resolve()),
+        "report": str((out_dir / "sta_report.txt").resolve()),
+        "fmax_iterations": int(fmax_iterations), "fmax_tolerance": float(fmax_tolerance),
+        "check_factors": [f"{f:g}" for f in CHECK_FACTORS],
+    }
+    vars_path = out_dir / "vars.tcl"
+    atomic_write_text(vars_path, tcl_vars_text("ffet", variables, TEMPLATE))
+    run_tool("sta", [sta, "-no_init", "-no_splash", "-exit", str(vars_path)], log_path,
+             cwd=out_dir, append=append_log)
+    log_text = Path(log_path).read_text(encoding="utf-8", errors="replace")
+    errors = [ln[ln.index("Error:"):] for ln in log_text.splitlines() if "Error:" in ln]
+    if errors or not values_path.exists():
+        raise ToolError("sta", errors[0] if errors else "OpenSTA wrote no values", log_path,
+                        "\n".join(log_text.splitlines()[-15:]))
+    values = parse_values(values_path.read_text(encoding="utf-8"), str(values_path))
+    timing, power = build_reports(values, scale, activity, str(values_path))
+    warnings = [ln for ln in log_text.splitlines() if ln.startswith("Warning")]
+    timing["opensta_warnings"] = len(warnings)
+    write_json(out_dir / "timing.json", timing)
+    write_json(out_dir / "power.json", power)
+    m = metrics_from(timing, power)
+    m["finish__sta__warning__count"] = len(warnings)
+    m["units"]["finish__sta__warning__count"] = "count"
+    return m
+
+
+class StaStep(Step):
+    name = "sta"
+    inputs = ("netlist", "cells_lib", "spef")
+    outputs: Mapping[str, str] = {"timing": "timing.json", "power": "power.json",
+                                  "report": "sta_report.txt"}
+    version = 1
+
+    def run(self, ctx: StepContext) -> Mapping[str, Any]:
+        cfg = ctx.config
+        if ctx.design_dir is None:
+            raise ConfigError(Issue("flow", "sta", "design_dir", "needs the design directory "
+                                    "(for the SDC)"))
+        m = run_signoff(netlist=ctx.inputs["netlist"], liberty=ctx.inputs["cells_lib"],
+                        spef=ctx.inputs["spef"], sdc=Path(ctx.design_dir) / cfg.sdc,
+                        top=cfg.top, period_ns=float(cfg.clock_period),
+                        activity=float(cfg.activity), out_dir=ctx.out_dir,
+                        log_path=ctx.log_path)
+        fmax = m.get("finish__timing__fmax")
+        ctx.logger.info("setup WS %s ns, fmax %s", m["finish__timing__setup__ws"],
+                        f"{fmax / 1e9:.3f} GHz" if fmax and math.isfinite(fmax) else "n/a")
+        return m

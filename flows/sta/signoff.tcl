@@ -1,0 +1,129 @@
+# Sign-off with OpenSTA: setup/hold slack, critical path, fmax and power.
+#
+# Static template. ffet_flow/steps/sta.py writes vars.tcl (every value through one escaping
+# function), which sets the array ::ffet and then sources this file. Results are written as
+# `key=value` lines to $ffet(values) and parsed by Python; human-readable reports go to
+# $ffet(report) for people only.
+#
+# ::ffet keys: liberty netlist top sdc retime_sdc spef activity values report
+#              fmax_iterations fmax_tolerance check_factors (list of period factors)
+# Times are in the Liberty's time unit (ns), power in W (OpenSTA's design_power is SI).
+
+proc ffet_emit {key value} {
+  global ffet_out
+  puts $ffet_out "$key=$value"
+}
+
+# Setup/hold worst slack and total negative slack of the current constraints.
+proc ffet_emit_timing {tag} {
+  ffet_emit "$tag.setup_ws" [sta::worst_slack -max]
+  ffet_emit "$tag.setup_tns" [sta::total_negative_slack -max]
+  ffet_emit "$tag.hold_ws" [sta::worst_slack -min]
+  ffet_emit "$tag.hold_tns" [sta::total_negative_slack -min]
+}
+
+# design_power: internal switching leakage total for the design, then per group.
+proc ffet_emit_power {tag} {
+  set p [sta::design_power [sta::cmd_corner]]
+  ffet_emit "$tag.power_internal" [lindex $p 0]
+  ffet_emit "$tag.power_switching" [lindex $p 1]
+  ffet_emit "$tag.power_leakage" [lindex $p 2]
+  ffet_emit "$tag.power_total" [lindex $p 3]
+}
+
+# The worst setup path: start and end pins, then every point (pin, driver?, cell, arrival).
+proc ffet_emit_path {tag} {
+  set ends [find_timing_paths -path_delay max -group_count 1]
+  if {[llength $ends] == 0} {
+    ffet_emit "$tag.path_count" 0
+    return
+  }
+  set pe [lindex $ends 0]
+  ffet_emit "$tag.path_count" 1
+  ffet_emit "$tag.path_start" [get_full_name [get_property $pe startpoint]]
+  ffet_emit "$tag.path_end" [get_full_name [get_property $pe endpoint]]
+  ffet_emit "$tag.path_slack" [get_property $pe slack]
+  set i 0
+  foreach pt [get_property $pe points] {
+    set pin [get_property $pt pin]
+    set inst [$pin instance]
+    set cell ""
+    if {$inst ne "NULL" && ![$pin is_top_level_port]} {
+      set cell [get_property $inst ref_name]
+    }
+    ffet_emit "$tag.point.$i" "[$pin is_driver] [get_property $pt arrival] $cell [get_full_name $pin]"
+    incr i
+  }
+}
+
+proc ffet_retime {period} {
+  global ffet
+  set ::ffet_period $period
+  read_sdc $ffet(retime_sdc)
+}
+
+proc ffet_main {} {
+  global ffet ffet_out
+  set ffet_out [open $ffet(values) w]
+  read_liberty $ffet(liberty)
+  read_verilog $ffet(netlist)
+  # an instance of a cell missing from the Liberty is an error, not a black box
+  sta::set_link_make_black_boxes 0
+  link_design $ffet(top)
+  read_sdc $ffet(sdc)
+  if {$ffet(spef) ne ""} {
+    read_spef $ffet(spef)
+  }
+  set_power_activity -global -activity $ffet(activity)
+  set_power_activity -input -activity $ffet(activity)
+
+  # 1. at the target clock
+  set clk [lindex [all_clocks] 0]
+  set target [get_property $clk period]
+  ffet_emit "target.period" $target
+  ffet_emit_timing target
+  ffet_emit_power target
+  ffet_emit_path target
+  report_checks -path_delay max -digits 4 > $ffet(report)
+  report_checks -path_delay min -digits 4 >> $ffet(report)
+  report_power -digits 4 >> $ffet(report)
+
+  # 2. minimum period: T_min = T - WNS_setup, repeated at T_min until the worst setup slack
+  #    is within the tolerance (I/O delays that scale with the period make one step inexact)
+  set wns [sta::worst_slack -max]
+  if {abs($wns) > 1e29} {
+    ffet_emit "fmax.period" none
+    close $ffet_out
+    return
+  }
+  set period [expr {$target - $wns}]
+  set iter 0
+  while {$iter < $ffet(fmax_iterations)} {
+    ffet_retime $period
+    set wns [sta::worst_slack -max]
+    incr iter
+    if {abs($wns) <= $ffet(fmax_tolerance) * $period} {
+      break
+    }
+    set period [expr {$period - $wns}]
+  }
+  ffet_emit "fmax.period" $period
+  ffet_emit "fmax.iterations" $iter
+  ffet_emit_timing fmax
+  ffet_emit_power fmax
+  puts "ffet: minimum period $period (worst setup slack there $wns)"
+  report_power -digits 4 >> $ffet(report)
+
+  # 3. consistency check of the minimum period: re-time at factor x T_min
+  foreach f $ffet(check_factors) {
+    ffet_retime [expr {$f * $period}]
+    ffet_emit "check.$f.period" [expr {$f * $period}]
+    ffet_emit "check.$f.setup_ws" [sta::worst_slack -max]
+  }
+  close $ffet_out
+}
+
+if {[catch ffet_main err]} {
+  puts "Error: ffet sign-off script failed: $err"
+  exit 1
+}

@@ -1,0 +1,84 @@
+"""Tool-script variables (one escaping function per language) and the SDC period rewrite."""
+
+from __future__ import annotations
+
+import pytest
+
+from ffet_flow.errors import ConfigError
+from ffet_flow.steps.sta import build_reports, parse_values
+from ffet_flow.steps.toolvars import (
+    fill_yosys_template,
+    sdc_with_period,
+    tcl_vars_text,
+    tcl_word,
+    yosys_word,
+)
+
+RISCV_STYLE = """# comment with create_clock in it
+set clk_period 0.5
+set io_delay [expr {0.2 * $clk_period}]
+create_clock -name clk -period $clk_period [get_ports clk]
+set_input_delay $io_delay -clock clk [all_inputs]
+"""
+
+
+def test_period_set_through_a_variable_is_replaced():
+    out = sdc_with_period(RISCV_STYLE, "0.25", "c.sdc")
+    assert "set clk_period 0.25\n" in out
+    assert out.replace("0.25", "0.5", 1) == RISCV_STYLE
+
+
+def test_literal_period_and_continuation_lines():
+    text = "create_clock -name clk \\\n  -period 1.5 [get_ports clk]\nset_load 1 [all_outputs]\n"
+    assert sdc_with_period(text, "$::ffet_period", "c.sdc") == text.replace(
+        "1.5", "$::ffet_period")
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("set_input_delay 1 [all_inputs]\n# create_clock -period 1\n", "create_clock"),
+    ("create_clock -period 1 [get_ports a]\ncreate_clock -period 2 [get_ports b]\n",
+     "exactly one clock"),
+    ("create_clock -period [expr 2*3] [get_ports a]\n", "must be a number"),
+    ("create_clock -name c [get_ports a]\n", "no -period"),
+])
+def test_sdc_problems_name_the_file(text, needle):
+    with pytest.raises(ConfigError, match=needle) as info:
+        sdc_with_period(text, "1.0", "bad.sdc")
+    assert str(info.value).startswith("bad.sdc:")
+
+
+def test_tcl_word_escapes_every_special_character():
+    assert tcl_word("plain_name") == "plain_name"
+    assert tcl_word("/a b/[x]{y}$z\"q;") == "/a\\ b/\\[x\\]\\{y\\}\\$z\\\"q\\;"
+    assert tcl_word(0.5) == "0.5" and tcl_word(3) == "3" and tcl_word("") == "{}"
+    assert tcl_word(["1.02", "0.95"]) == "[list 1.02 0.95]"
+    with pytest.raises(ValueError):
+        tcl_word("two\nlines")
+    text = tcl_vars_text("v", {"b": "x y", "a": 1}, None)
+    assert text.splitlines()[1:] == ["set ::v(a) 1", "set ::v(b) x\\ y"]
+
+
+def test_yosys_template_filling():
+    out = fill_yosys_template("read_verilog @FILES@\nabc -D @PS@ -liberty @LIB@\n",
+                              {"FILES": ["a.v", "b c.v"], "PS": 500, "LIB": "x.lib"})
+    assert out == 'read_verilog "a.v" "b c.v"\nabc -D 500 -liberty "x.lib"\n'
+    with pytest.raises(ValueError):
+        yosys_word('a"b')
+    with pytest.raises(KeyError):
+        fill_yosys_template("@MISSING@", {})
+
+
+def test_values_parser_is_strict_and_reports_are_built():
+    values = parse_values("target.period=0.1\ntarget.setup_ws=-0.01\ntarget.setup_tns=-0.02\n"
+                          "target.hold_ws=1e+30\ntarget.hold_tns=0.0\n"
+                          + "".join(f"target.power_{k}=1e-6\n" for k in
+                                    ("internal", "switching", "leakage", "total"))
+                          + "target.path_count=0\nfmax.period=none\n", "v")
+    timing, power = build_reports(values, 1.0, 0.1, "v")
+    assert timing["setup"] == {"ws": -0.01, "tns": -0.02}
+    assert timing["hold"]["ws"] is None  # no constrained hold path
+    assert "fmax" not in timing and power["target"]["total"] == 1e-6
+    from ffet_flow.errors import ToolError
+
+    with pytest.raises(ToolError, match="not a key=value"):
+        parse_values("Warning: something\n", "v")
