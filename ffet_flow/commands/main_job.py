@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ffet_flow.commands.flow import print_warnings
 from ffet_flow.errors import ConfigError, Issue
@@ -26,6 +28,7 @@ from ffet_flow.report import (
     INST_AREA,
     write_compare,
 )
+from ffet_flow.steps.base import Step
 
 NAME = "main-job"
 HELP = "the headline job: CFET, FFET single-sided and FFET dual-sided flows, then compare.md"
@@ -57,38 +60,48 @@ def _equal_area_utilization(single: FlowResult, cfet: FlowResult) -> float:
     return round(float(cell_area) / float(core_area), 4)
 
 
-def run(args: argparse.Namespace) -> int:
+def run_main_job(design: str, set_items: Sequence[str], build_dir: Path, out: Path | None,
+                 equal_area: bool = True, steps: Sequence[Step] | None = None
+                 ) -> dict[str, Path]:
+    """Run every variant (validated together first), then write the comparison report.
+
+    `steps` replaces the real step list (tests use small fake steps)."""
     log = get_logger("main-job")
     start = time.monotonic()
-    # validate every variant before any work
-    setups = {name: setup_flow(args.design, ROOT / tech, [*extra, *args.set_items], name,
-                               args.build_dir)
+    no_tools: dict[str, Any] = {} if steps is None else {"steps": []}
+    setups = {name: setup_flow(design, ROOT / tech, [*extra, *set_items], name, build_dir,
+                               **no_tools)
               for name, (tech, extra) in VARIANTS.items()}
     results: dict[str, FlowResult] = {}
+    total = len(setups) + int(equal_area)
     try:
         for i, (name, setup) in enumerate(setups.items(), start=1):
-            log.info("variant %d/%d: %s (%s)", i, len(setups), name, setup.run_dir)
-            results[name] = run_flow(setup)
+            log.info("variant %d/%d: %s (%s)", i, total, name, setup.run_dir)
+            results[name] = run_flow(setup, steps=steps)
         notes = []
-        if not args.no_equal_area:
+        if equal_area:
             util = _equal_area_utilization(results[FFET_SINGLE], results[CFET])
             tech, extra = VARIANTS[FFET_SINGLE]
-            setup = setup_flow(args.design, ROOT / tech,
-                               [*extra, *args.set_items, f"utilization={util}"],
-                               FFET_EQUAL_AREA, args.build_dir)
-            log.info("variant %d/%d: %s (utilization %.4f)", len(setups) + 1, len(setups) + 1,
-                     FFET_EQUAL_AREA, util)
-            results[FFET_EQUAL_AREA] = run_flow(setup)
+            setup = setup_flow(design, ROOT / tech, [*extra, *set_items, f"utilization={util}"],
+                               FFET_EQUAL_AREA, build_dir, **no_tools)
+            log.info("variant %d/%d: %s (utilization %.4f)", total, total, FFET_EQUAL_AREA, util)
+            results[FFET_EQUAL_AREA] = run_flow(setup, steps=steps)
             notes.append(f"The equal-core-area FFET run uses utilization {util:.4f} "
                          "(its cell area over the CFET run's core area).")
     finally:
         print_warnings()
     notes.append("Run directories: " + ", ".join(
         f"`{os.path.relpath(r.setup.run_dir, ROOT)}`" for r in results.values()))
-    out = args.out or ROOT / "reports" / results[CFET].setup.design
-    paths = write_compare({n: r.metrics for n, r in results.items()}, out,
-                          design=results[CFET].setup.design, notes=notes)
+    name = results[CFET].setup.design
+    paths = write_compare({n: r.metrics for n, r in results.items()},
+                          out or ROOT / "reports" / name, design=name, notes=notes)
     log.info("main job finished in %.1f s", time.monotonic() - start)
+    return paths
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = run_main_job(args.design, args.set_items, args.build_dir, args.out,
+                         equal_area=not args.no_equal_area)
     print(paths["markdown"])
     print(paths["png"])
     return 0
