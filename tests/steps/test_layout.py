@@ -126,3 +126,27 @@ def test_missing_routed_def_is_a_one_line_error(tmp_path, run_cli):
     (tmp_path / "01-pdk").mkdir()
     status, _, err = run_cli("layout", tmp_path)
     assert status == 2 and "routed.def" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.tool
+def test_klayout_gui_loads_layout_with_tech_and_layer_properties(run_dir, tmp_path, run_cli):
+    """`ffet view` starts KLayout with our .lyt/.lyp; here KLayout runs without a GUI (-z) and a
+    script checks what it loaded."""
+    import subprocess
+
+    status, out, _ = run_cli("view", run_dir, "--print")
+    assert status == 0
+    argv = out.split()
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import pya\n"
+        "view = pya.Application.instance().main_window().current_view()\n"
+        "groups = [n.name for n in view.each_layer()]\n"
+        "cv = view.active_cellview()\n"
+        "print('TOP', cv.cell.name, 'GROUPS', ','.join(groups))\n")
+    probe = [argv[0], "-z", "-nc", "-rx", "-r", str(script)] + argv[1:]
+    res = subprocess.run(probe, capture_output=True, text=True, timeout=120,
+                         stdin=subprocess.DEVNULL, env={"QT_QPA_PLATFORM": "offscreen",
+                                                        "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert "TOP tinyblk" in res.stdout, res.stdout + res.stderr
+    assert "front" in res.stdout and "back" in res.stdout
