@@ -136,17 +136,17 @@ def select_steps(names: Sequence[str], to: str | None = None,
 
 # --- validation -------------------------------------------------------------------------------
 
-def _sdc_issues(sdc: Path, clock_port: str) -> list[Issue]:
-    """An SDC must create a clock; the check ignores comments and follows line continuations."""
+def _sdc_issues(sdc: Path) -> list[Issue]:
+    """The SDC must create exactly one clock whose period the flow can set: the same rewrite
+    sign-off applies (`sdc_with_period`), tried here before any work."""
+    from ffet_flow.steps.toolvars import sdc_with_period
+
     try:
-        text = sdc.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return [Issue(str(sdc), "sdc", str(sdc), "file not found")]
-    text = re.sub(r"\\\n", " ", text)
-    commands = [ln.split(";")[0].strip() for ln in text.splitlines()]
-    if not any(c.startswith("create_clock") for c in commands if not c.startswith("#")):
-        return [Issue(str(sdc), "create_clock", "missing",
-                      f"the SDC must define a clock (create_clock ... [get_ports {clock_port}])")]
+        sdc_with_period(sdc.read_text(encoding="utf-8", errors="replace"), 1.0, str(sdc))
+    except OSError as exc:
+        return [Issue(str(sdc), "sdc", str(sdc), f"cannot be read: {exc.strerror}")]
+    except ConfigError as exc:
+        return list(exc.issues)
     return []
 
 
@@ -165,7 +165,7 @@ def design_issues(cfg: Config, design_dir: Path, config_path: Path) -> list[Issu
     if not sdc.is_file():
         issues.append(Issue(src, "sdc", cfg.sdc, f"file not found under {design_dir}"))
     else:
-        issues.extend(_sdc_issues(sdc, cfg.clock_port))
+        issues.extend(_sdc_issues(sdc))
     return issues
 
 
