@@ -144,6 +144,12 @@ def _density(slots: Sequence[Slot]) -> tuple[int, int]:
 
 
 def order_columns(cell, arch: str) -> tuple[Slot, ...]:
+    """The best column order of `cell` (see `column_orders`)."""
+    orders = column_orders(cell, arch)
+    return orders[0] if orders else ()
+
+
+def column_orders(cell, arch: str) -> tuple[tuple[Slot, ...], ...]:
     """Ordered gate positions (devices and diffusion-break dummies) of `cell` for `arch`.
 
     CFET rule (docs/cells-layout.md): a split-gate column needs its bottom gate contacted from
@@ -155,15 +161,19 @@ def order_columns(cell, arch: str) -> tuple[Slot, ...]:
     return _order_cached(cell.name, _fingers_key(cell), arch)
 
 
+#: orders handed to the layout generator, best first; it takes the first one whose wiring fits
+ALTERNATIVES = 8
+
+
 def _fingers_key(cell) -> tuple:
     return tuple(_fingers(cell))
 
 
 @lru_cache(maxsize=512)
-def _order_cached(name: str, cols: tuple, arch: str) -> tuple[Slot, ...]:
+def _order_cached(name: str, cols: tuple, arch: str) -> tuple[tuple[Slot, ...], ...]:
     n = len(cols)
     if n == 0:
-        return ()
+        return ((),)
     variants = [[Slot(_orient(p, "p", fp), _orient(nn, "n", fn))
                  for fp in ((0, 1) if p else (0,)) for fn in ((0, 1) if nn else (0,))]
                 for p, nn in cols]
@@ -213,4 +223,8 @@ def _order_cached(name: str, cols: tuple, arch: str) -> tuple[Slot, ...]:
         slots = expand(seq)
         scored.append((len(slots), *_density(slots), seq, slots))
     scored.sort(key=lambda t: t[:4])
-    return scored[0][4]
+    unique: list[tuple[Slot, ...]] = []
+    for t in scored:
+        if t[4] not in unique:
+            unique.append(t[4])
+    return tuple(unique[:ALTERNATIVES])

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ffet_flow.cells import rules as R
-from ffet_flow.cells.columns import SUPPLIES, Slot, order_columns
+from ffet_flow.cells.columns import SUPPLIES, Slot, base_net, column_orders
 from ffet_flow.cells.geometry import Rect, SideGrid, assign_tracks, layer_tracks, rail_width
 from ffet_flow.errors import ConfigError, Issue
 
@@ -219,27 +219,49 @@ def _net_options(net: str, terms: list[_Term], pin_need: tuple[str, ...], arch: 
                 fdm = a.x
             else:
                 fdm = (fr or bk)[0].x
-        points = {s: sorted({t.x for t in terms if t.side == s} | ({fdm} if fdm is not None
-                                                                   else set())) for s in wired}
-        cost = sum(p[-1] - p[0] for p in points.values() if p) + (0 if fdm is None else 1)
-        wires: dict[str, tuple[int, int]] = {}
-        contacts: list[tuple[_Term, bool]] = []
-        for side in wired:
-            pts = points[side]
-            if len(pts) >= 2 or side in pin_need or fdm is not None:
-                wires[side] = (pts[0], pts[-1])
-                for t in terms:
-                    if t.side != side or id(t) in linked_far:
-                        continue
-                    contacts.append((t, far_tier is not None and t.tier == far_tier))
-        used = [(k, a.x) for k, a, _b in links if k != "SG"]
-        if fdm is not None:
-            used.append(("FDM", fdm))
-        out.append(((cost, len(wired), wired), _NetPlan(net, wires, contacts, used, pin_need)))
+        full = {s: sorted({t.x for t in terms if t.side == s} | ({fdm} if fdm is not None
+                                                                 else set())) for s in wired}
+        variants = [full]
+        link_x = sorted({a.x for k, a, _b in links if k in ("DM", "GM")})
+        if len(wired) == 2 and fdm is None and link_x:
+            # one side (primary) joins every linked pair; the other only its own unlinked
+            # terminals, tied in at the nearest link position
+            linked = {id(t) for _k, a, b in links for t in (a, b)}
+            for prim in wired:
+                sec = "back" if prim == "front" else "front"
+                must = sorted({t.x for t in terms if t.side == sec and id(t) not in linked})
+                if not must and sec not in pin_need:
+                    continue
+                mid = (must[0] + must[-1]) // 2 if must else link_x[0]
+                tie = min(link_x, key=lambda x: (abs(x - mid), x))
+                variants.append({prim: full[prim], sec: sorted(set(must) | {tie})})
+        for points in variants:
+            out.append(_make_option(net, terms, wired, points, fdm, links, linked_far, pin_need,
+                                    far_tier))
     if not out:  # unreachable for the generated cells; a netlist bug otherwise
         raise ValueError(f"net {net}: cannot connect its terminals")
     out.sort(key=lambda kp: kp[0])
     return [p for _k, p in out]
+
+
+def _make_option(net, terms, wired, points, fdm, links, linked_far, pin_need, far_tier):
+    """One wiring option: a wire per side over `points` (x, dbu), contacts under the wires."""
+    cost = sum(p[-1] - p[0] for p in points.values() if p) + (0 if fdm is None else 1)
+    wires: dict[str, tuple[int, int]] = {}
+    contacts: list[tuple[_Term, bool]] = []
+    for side in wired:
+        pts = points.get(side, [])
+        if pts and (len(pts) >= 2 or side in pin_need or fdm is not None):
+            wires[side] = (pts[0], pts[-1])
+            for t in terms:
+                if t.side != side or id(t) in linked_far or not pts[0] <= t.x <= pts[-1]:
+                    continue
+                contacts.append((t, far_tier is not None and t.tier == far_tier))
+    used = [(k, a.x) for k, a, _b in links if k != "SG"]
+    if fdm is not None:
+        used.append(("FDM", fdm))
+    return (cost, len(wired), wired, tuple(sorted(wires.items()))), \
+        _NetPlan(net, wires, contacts, used, pin_need)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,13 +274,24 @@ def _pin_need(side: str | None) -> tuple[str, ...]:
 def build_layout(cell, tech, pin_sides: Mapping[str, str]) -> CellLayout:
     """Layout of one cell for `tech`; pin_sides maps each signal pin to front/back/both.
 
-    Raises ConfigError (key cell_height_tracks) when the tech's cell height leaves too few
-    level-0 tracks for the cell's wiring.
+    Tries the column orders of `column_orders` best first (fewest columns) and keeps the
+    first whose wiring fits the tracks. Raises ConfigError (key cell_height_tracks) when none
+    does: the tech's cell height leaves too few level-0 tracks for the cell's wiring.
     """
+    orders = column_orders(cell, tech.arch) if cell.kind != "fill" else ((),)
+    first_error = None
+    for slots in orders:
+        try:
+            return _build(cell, tech, pin_sides, slots)
+        except ConfigError as exc:
+            first_error = first_error or exc
+    raise first_error
+
+
+def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...]) -> CellLayout:
     rules = R.arch_rules(tech.arch)
     cpp, height, dbu = tech.cpp, tech.cell_height, tech.dbu
     grids = side_grids(tech)
-    slots = order_columns(cell, tech.arch) if cell.kind != "fill" else ()
     width_sites = cell.fill_sites if cell.kind == "fill" else len(slots) + 1
     width = width_sites * cpp
     lay = {s: tech.layers(s)[0] for s in SIDES}
@@ -330,9 +363,47 @@ def build_layout(cell, tech, pin_sides: Mapping[str, str]) -> CellLayout:
             res[side] = (t0, n0, t2, n2, ivs0[side], ivs2[side])
         return res
 
-    def excess(res) -> tuple[int, int]:
+    def stub_span(side: str, y0: int, y2: int) -> tuple[int, int]:
+        """y extent of a level-1 stub joining a level-0 pad and a level-2 wire."""
+        l1 = tech.layers(side)[1]
+        m = (l1.spacing + 1) // 2
+        ext = max(tech.vias(side)[0].cut, l1.width) // 2
+        lo, hi = max(m, min(y0, y2) - ext), min(height - m, max(y0, y2) + ext)
+        if hi - lo < l1.width:  # keep the minimum width, pushed away from the nearer edge
+            lo, hi = (lo, lo + l1.width) if lo < height - hi else (hi - l1.width, hi)
+        return lo, hi
+
+    def stub_conflicts(res, up_sets) -> int:
+        """Pairs of level-1 stubs of different nets closer than the level-1 spacing."""
+        n = 0
+        for side in SIDES:
+            if not up_sets[side]:
+                continue
+            l1 = tech.layers(side)[1]
+            t0, _n0, t2, _n2, ivs0, _ivs2 = res[side]
+            stubs = []
+            for key, _lo, _hi in ivs0:
+                if "@" not in key:
+                    continue
+                net, x = key.rsplit("@", 1)
+                i0, i2 = t0[key], t2.get(net, 0)
+                if i0 >= len(grids[side].tracks) or i2 >= len(up_grid[side]):
+                    continue
+                stubs.append((net, int(x), *stub_span(side, grids[side].tracks[i0],
+                                                      up_grid[side][i2])))
+            for a in range(len(stubs)):
+                for b in range(a + 1, len(stubs)):
+                    na, xa, ya0, ya1 = stubs[a]
+                    nb, xb, yb0, yb1 = stubs[b]
+                    if na != nb and abs(xa - xb) < l1.width + l1.spacing and \
+                            ya0 < yb1 + l1.spacing and yb0 < ya1 + l1.spacing:
+                        n += 1
+        return n
+
+    def excess(res, up_sets=None) -> tuple[int, int]:
         over = sum(max(0, res[s][1] - len(grids[s].tracks))
                    + max(0, res[s][3] - len(up_grid[s])) for s in SIDES)
+        over += stub_conflicts(res, up_sets or up)
         return over, sum(res[s][1] + res[s][3] for s in SIDES)
 
     up_layer = {s: (tech.layers(s)[2] if len(tech.layers(s)) > 2 else lay[s]) for s in SIDES}
@@ -342,43 +413,51 @@ def build_layout(cell, tech, pin_sides: Mapping[str, str]) -> CellLayout:
     choice = {net: opts[0] for net, opts in options.items()}
     up: dict[str, set] = {s: set() for s in SIDES}
     res = usage(choice, up)
-    # FFET: move nets between the two sides' metal while that lowers the track overflow
-    improved = True
-    while improved and excess(res)[0] > 0:
-        improved = False
+    # Local search while tracks overflow. Moves: wire a net on the other side's metal
+    # (FFET: another option of _net_options), or move a net's wire up to the level-2 metal
+    # of its side (M2 / BM2, horizontal like M0) through V0-M1-V1 stacks at its contacts.
+    def score(r, ups) -> tuple[int, int]:
+        # fewest overflowing tracks and stub conflicts, then least level-0 wire
+        return excess(r, ups)[0], sum(hi - lo for s in SIDES for _n, lo, hi in r[s][4])
+
+    current = score(res, up)
+    for _round in range(24):
+        if current[0] == 0:
+            break
+        best = None
         for net, opts in options.items():
-            for alt in opts[1:] + opts[:1]:
+            for alt in opts:
                 if alt is choice[net]:
                     continue
                 trial = dict(choice)
                 trial[net] = alt
                 r2 = usage(trial, up)
-                if excess(r2) < excess(res):
-                    choice, res, improved = trial, r2, True
-    # still too many: internal (non-pin) nets go up to the level-2 metal of their side
-    # (M2 / BM2, horizontal like M0) through V0-M1-V1 stacks at their contacts, longest first
-    for side in SIDES:
-        while res[side][1] > len(grids[side].tracks) and len(tech.layers(side)) > 2:
-            cands = sorted((p for n, p in choice.items() if side in p.wires
-                            and n not in up[side]),
-                           key=lambda p: (p.wires[side][0] - p.wires[side][1], p.net))
-            best = None
-            for p in cands:
-                trial = {s: set(v) for s, v in up.items()}
-                trial[side].add(p.net)
-                r2 = usage(choice, trial)
-                # fewest overflowing tracks, then least level-0 wire left on this side
-                score = (excess(r2)[0], sum(hi - lo for _n, lo, hi in r2[side][4]))
-                if best is None or score < best[0]:
-                    best = (score, trial, r2)
-            if best is None or best[0][0] > excess(res)[0]:
-                break
-            _e, up, res = best
+                sc = score(r2, up)
+                if best is None or sc < best[0]:
+                    best = (sc, trial, up, r2)
+        for side in SIDES:
+            if len(tech.layers(side)) <= 2:
+                continue
+            for net in sorted(n for n, p in choice.items() if side in p.wires):
+                ups = {s: set(v) for s, v in up.items()}
+                ups[side] ^= {net}
+                r2 = usage(choice, ups)
+                sc = score(r2, ups)
+                if best is None or sc < best[0]:
+                    best = (sc, choice, ups, r2)
+        if best is None or best[0] >= current:
+            break
+        current, choice, up, res = best
     needed = {s: res[s][1] for s in SIDES}
     short = {s: n for s, n in needed.items() if n > len(grids[s].tracks)}
+    if not short and stub_conflicts(res, up):
+        short = {s: needed[s] + 1 for s in SIDES if up[s]}
     short.update({up_layer[s].name: res[s][3] for s in SIDES if res[s][3] > len(up_grid[s])})
     if short:
-        tmin = min_height_tracks(tech, needed)
+        tmin = min_height_tracks(tech, {s: n for s, n in short.items() if s in SIDES}
+                                 or needed)
+        if tmin is not None and tmin <= tech.cell_height_tracks:
+            tmin = tech.cell_height_tracks + 0.5  # level-1 stubs collide: one more track
         side, n = next(iter(short.items()))
         name = lay[side].name if side in lay else side
         avail = len(grids[side].tracks) if side in grids else len(up_grid[up_layer[side].side])
@@ -462,8 +541,8 @@ def build_layout(cell, tech, pin_sides: Mapping[str, str]) -> CellLayout:
                         pins.setdefault(plan.net, []).append((la.name, p0))
                     else:
                         obs.append((la.name, p0))
-                    stub = (x - l1.width // 2, min(y0, y2) - l1.width // 2, x + l1.width // 2,
-                            max(y0, y2) + l1.width // 2)
+                    sy0, sy1 = stub_span(side, y0, y2)
+                    stub = (x - l1.width // 2, sy0, x + l1.width // 2, sy1)
                     add(l1.name, plan.net, stub)
                     obs.append((l1.name, stub))
                     for v, yv in ((v0, y0), (v1, y2)):
@@ -525,6 +604,7 @@ def build_layout(cell, tech, pin_sides: Mapping[str, str]) -> CellLayout:
                                             c_contact * factor * n_cont)
 
     tracks = {lay[s].name: grids[s].tracks for s in SIDES}
+    parasitics = _merge_fingers(parasitics)
     return CellLayout(
         name=cell.name, width_sites=width_sites, width=width, height=height,
         shapes=MappingProxyType({k: tuple(v) for k, v in sorted(shapes.items())}),
@@ -533,6 +613,23 @@ def build_layout(cell, tech, pin_sides: Mapping[str, str]) -> CellLayout:
         parasitics=MappingProxyType(dict(sorted(parasitics.items()))),
         rails=MappingProxyType({k: tuple(v) for k, v in sorted(rails.items())}),
         tracks=MappingProxyType(tracks), arch=tech.arch, kind=cell.kind, slots=tuple(slots))
+
+
+def _merge_fingers(par: Mapping[str, NetParasitics]) -> dict[str, NetParasitics]:
+    """Per-finger copies of a folded internal node (n1~0, n1~1) reported as the netlist net:
+    the copies are in parallel, so R combines in parallel and C adds."""
+    groups: dict[str, list[NetParasitics]] = {}
+    for net, p in par.items():
+        groups.setdefault(base_net(net), []).append(p)
+    out = {}
+    for net, ps in groups.items():
+        if len(ps) == 1:
+            out[net] = ps[0]
+            continue
+        r = 1.0 / sum(1.0 / p.r_ohm for p in ps) if all(p.r_ohm > 0 for p in ps) else 0.0
+        out[net] = NetParasitics(r, sum(p.c_ff for p in ps),
+                                 tuple(lk for p in ps for lk in p.links))
+    return out
 
 
 def build_layouts(cells: Sequence, tech, sides: Mapping[str, Mapping[str, str]]

@@ -1,0 +1,117 @@
+"""Layout checker of generated cells (a small DRC/LVS-lite over CellLayout).
+
+`check_layout(layout, tech)` returns one line per violation (empty list = clean):
+
+- pins on tracks: every pin rect lies on a level-0 layer (M0 / BM0), its centre line is a track
+  of that layer (offset + k * pitch), its height is the layer width, it spans a CPP grid point
+  with half a line width to spare (an up-via can land on it) and it is a shape of its own net;
+- inside the boundary: every shape lies inside the cell; supply rails may extend across the top
+  and bottom edges (they are shared with the abutting row); non-rail metal keeps half the minimum
+  spacing from every edge, so abutting cells keep the full spacing;
+- no shorts: on each layer, rects of different nets must not overlap or touch;
+- width and spacing on metal layers: min(width, height) >= the layer's width, and the distance
+  between rects of different nets >= the layer's spacing (corner-to-corner distance is
+  Euclidean).
+
+Device-level layers (active, gates, contacts, links) are checked for boundary and shorts only:
+the tech defines no rules for them. Rect checks are vectorised with numpy over all pairs of a
+layer (cells have at most a few hundred shapes).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ffet_flow.cells.columns import base_net
+
+
+def _metal(tech, name: str):
+    try:
+        return tech.layer(name)
+    except KeyError:
+        return None
+
+
+def _pairs(rects: np.ndarray, nets: list[str]):
+    """Indices (i < j) of different-net pairs and their axis gaps dx, dy (0 if overlapping)."""
+    n = len(rects)
+    if n < 2:
+        return np.empty(0, int), np.empty(0, int), np.empty(0), np.empty(0)
+    i, j = np.triu_indices(n, 1)
+    base = np.array([base_net(x) for x in nets])
+    diff = base[i] != base[j]
+    # shapes without a net (device outlines) are never shorts
+    diff &= (base[i] != "") & (base[j] != "")
+    i, j = i[diff], j[diff]
+    a, b = rects[i], rects[j]
+    dx = np.maximum.reduce([a[:, 0] - b[:, 2], b[:, 0] - a[:, 2], np.zeros(len(i))])
+    dy = np.maximum.reduce([a[:, 1] - b[:, 3], b[:, 1] - a[:, 3], np.zeros(len(i))])
+    return i, j, dx, dy
+
+
+def check_layout(layout, tech) -> list[str]:
+    """Every violation of the rules in the module docstring, as one line each."""
+    out: list[str] = []
+    w, h, name = layout.width, layout.height, layout.name
+    rail_shapes = {(la, r) for net, items in layout.rails.items() for la, r in items}
+    for layer, items in layout.shapes.items():
+        if not items:
+            continue
+        nets = [n for n, _r in items]
+        rects = np.array([r for _n, r in items], dtype=np.int64)
+        metal = _metal(tech, layer)
+        margin = (metal.spacing + 1) // 2 if metal is not None else 0
+        for (net, r) in items:
+            if r[0] >= r[2] or r[1] >= r[3]:
+                out.append(f"{name}: {layer} {net or '-'} {r}: empty rectangle")
+                continue
+            if (layer, r) in rail_shapes:
+                if r[0] < 0 or r[2] > w or not (r[1] < 0 < r[3] or r[1] < h < r[3]):
+                    out.append(f"{name}: {layer} rail {net} {r} not centred on a cell edge")
+                continue
+            m = margin if metal is not None else 0
+            if r[0] < m or r[1] < m or r[2] > w - m or r[3] > h - m:
+                out.append(f"{name}: {layer} {net or '-'} {r} outside the cell boundary "
+                           f"(0, 0, {w}, {h}) less {m} dbu")
+            if metal is not None and min(r[2] - r[0], r[3] - r[1]) < metal.width:
+                out.append(f"{name}: {layer} {net} {r} narrower than the minimum width "
+                           f"{metal.width}")
+        i, j, dx, dy = _pairs(rects, nets)
+        short = (dx == 0) & (dy == 0)
+        for a, b in zip(i[short], j[short], strict=True):
+            out.append(f"{name}: {layer} short between {nets[a]} {tuple(rects[a])} and "
+                       f"{nets[b]} {tuple(rects[b])}")
+        if metal is not None:
+            dist = np.hypot(dx, dy)
+            bad = ~short & (dist < metal.spacing)
+            for a, b, d in zip(i[bad], j[bad], dist[bad], strict=True):
+                out.append(f"{name}: {layer} spacing {d:g} < {metal.spacing} between "
+                           f"{nets[a]} and {nets[b]}")
+    out += _check_pins(layout, tech)
+    return out
+
+
+def _check_pins(layout, tech) -> list[str]:
+    out: list[str] = []
+    name = layout.name
+    grid = [k * tech.cpp for k in range(1, layout.width_sites)]
+    for pin, items in layout.pins.items():
+        for layer, r in items:
+            la = _metal(tech, layer)
+            if la is None or la.level != 0:
+                out.append(f"{name}: pin {pin} on {layer}: pins must be on M0 or BM0")
+                continue
+            yc2 = r[1] + r[3]  # twice the centre line, to stay in integers
+            on_track = (yc2 - 2 * la.offset) % (2 * la.pitch) == 0 and yc2 % 2 == 0
+            if not on_track:
+                out.append(f"{name}: pin {pin} {layer} {r} is off the {layer} tracks "
+                           f"(offset {la.offset}, pitch {la.pitch})")
+            if r[3] - r[1] != la.width:
+                out.append(f"{name}: pin {pin} {layer} {r} height {r[3] - r[1]} != line "
+                           f"width {la.width}")
+            e = la.width // 2
+            if not any(r[0] + e <= g <= r[2] - e for g in grid):
+                out.append(f"{name}: pin {pin} {layer} {r} spans no CPP grid point")
+            if (pin, r) not in set(layout.shapes.get(layer, ())):
+                out.append(f"{name}: pin {pin} {layer} {r} is not a drawn shape of net {pin}")
+    return out
