@@ -109,8 +109,7 @@ check: $(R)/08-sta/done.json
 
 # The finished layout (cells + both sides' routing) in the KLayout GUI with the tech's colours.
 view: $(R)/06-route/done.json
-	$(FFET) layout $(R)
-	klayout -l $(R)/01-pdk/layers.lyp $(R)/layout/*.gds
+	$(FFET) view $(R)
 
 clean:
 	rm -rf build .pytest_cache
