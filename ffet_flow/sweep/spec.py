@@ -13,6 +13,9 @@ sweepable registry keys, and the sweep is the union of its grids in order:
     [[grid]]
     signal_sides = ["front", "both"]
     input_pin_density = [0.0, 0.5, 1.0]
+    layers_front = [12, 8, 5]
+    layers_back = [12, 8, 5]
+    zip = ["layers_front", "layers_back"]   # these axes move together (3 points, not 9)
 
 Every variant is validated against the registry before anything runs; an unknown key, a key a
 sweep may not vary, or a value out of range is a ConfigError (exit 2).
@@ -91,9 +94,16 @@ def expand(design: str, tech: str, fixed: Mapping[str, Any],
         if name not in REGISTRY:
             issues.append(Issue(source, f"set.{name}", value, "unknown key"))
     for gi, grid in enumerate(grids):
+        zipped = grid.get("zip", [])
+        if zipped:
+            lengths = {len(grid.get(n, ())) for n in zipped if isinstance(grid.get(n), list)}
+            if not isinstance(zipped, list) or any(n not in grid for n in zipped) or \
+                    len(lengths) != 1:
+                issues.append(Issue(source, f"grid[{gi}].zip", zipped, "names of keys of this "
+                                    "grid whose value lists have equal lengths"))
         for name, values in grid.items():
             label = f"grid[{gi}].{name}"
-            if name == "tech":
+            if name in ("tech", "zip"):
                 continue
             key = REGISTRY.get(name)
             if key is None:
@@ -113,9 +123,17 @@ def expand(design: str, tech: str, fixed: Mapping[str, Any],
 
     seen: dict[Variant, None] = {}
     for grid in grids:
-        names = sorted(grid)
-        for combo in itertools.product(*(grid[n] for n in names)):
-            point = dict(zip(names, combo, strict=True))
+        zipped = list(grid.get("zip", []))
+        names = sorted(n for n in grid if n != "zip" and n not in zipped)
+        axes = [[(v,) for v in grid[n]] for n in names]
+        if zipped:
+            names.append(tuple(zipped))
+            axes.append(list(zip(*(grid[n] for n in zipped), strict=True)))
+        for combo in itertools.product(*axes):
+            point: dict[str, Any] = {}
+            for name, values in zip(names, combo, strict=True):
+                point.update(zip(name, values, strict=True) if isinstance(name, tuple)
+                             else {name: values[0]})
             tech_file = _tech_for(point.get("arch"), point.pop("tech", None), tech)
             settings = {**fixed, **point}
             variant = Variant(tech_file, tuple(sorted(settings.items())))

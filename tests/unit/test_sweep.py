@@ -110,3 +110,21 @@ def test_kill_and_resume_gives_the_same_table(tmp_path):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"),
                                   pd.read_parquet(ref["parquet"]))
+
+
+def test_zipped_axes_move_together():
+    spec = from_parts("tiny", "pdk/ffet.toml", {}, [{
+        "input_pin_density": [0.0, 1.0], "layers_front": [12, 5], "layers_back": [12, 5],
+        "zip": ["layers_front", "layers_back"]}])
+    pairs = {(dict(v.settings)["layers_front"], dict(v.settings)["layers_back"])
+             for v in spec.variants}
+    assert len(spec.variants) == 4 and pairs == {(12, 12), (5, 5)}
+    with pytest.raises(ConfigError, match="zip"):
+        from_parts("tiny", "pdk/ffet.toml", {}, [{"layers_front": [12, 5], "layers_back": [3],
+                                                  "zip": ["layers_front", "layers_back"]}])
+
+
+def test_default_riscv32_sweep_has_40_valid_variants():
+    from ffet_flow.sweep.spec import ROOT
+
+    assert len(load_spec(ROOT / "flows/sweeps/riscv32.toml").variants) == 40
