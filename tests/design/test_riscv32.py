@@ -192,6 +192,17 @@ def test_sim_entry_point_exit_status(workdir, testbench, hexes):
 
 
 @pytest.mark.tool
+def test_core_without_m_extension(workdir, hexes):
+    """M_EXT=0 still runs the RV32I tests; M instructions then write nothing, so
+    the RV32M test must fail (its destination register is never written, so
+    the simulation sees X and may also end by timeout)."""
+    tb = rvtool.compile_testbench(workdir / "riscv32_tb_rv32i.vvp", m_ext=False)
+    results = rvtool.run_all(tb, {n: hexes[n] for n in ("alu", "branch", "mem", "muldiv")}, 100_000)
+    assert [results[n].status for n in ("alu", "branch", "mem")] == ["PASS"] * 3
+    assert results["muldiv"].status == "FAIL", results["muldiv"].log
+
+
+@pytest.mark.tool
 def test_hung_program_hits_cycle_limit(workdir, testbench):
     source = workdir / "hang.S"
     source.write_text("    .section .text.init\n    .globl _start\n_start:\n    j _start\n")

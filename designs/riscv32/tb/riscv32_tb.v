@@ -10,7 +10,9 @@
 //   FAIL code=<c> cycles=<n> instret=<m>
 //   FAIL timeout cycles=<n> instret=<m>
 //   HALT cycles=<n> instret=<m>
-module riscv32_tb;
+module riscv32_tb #(
+    parameter M_EXT = 1   // passed to the core; set with iverilog -Priscv32_tb.M_EXT=0
+);
     localparam [31:0] TOHOST = 32'hFFFF_FFF0;
 
     reg clk = 1'b0;
@@ -22,7 +24,7 @@ module riscv32_tb;
     wire        imem_rd, dmem_re, halt;
     reg  [31:0] imem_rdata, dmem_rdata;
 
-    riscv32_core dut (
+    riscv32_core #(.M_EXT(M_EXT)) dut (
         .clk(clk), .rst_n(rst_n),
         .imem_addr(imem_addr), .imem_rd(imem_rd), .imem_rdata(imem_rdata),
         .dmem_addr(dmem_addr), .dmem_wdata(dmem_wdata), .dmem_we(dmem_we),

@@ -151,9 +151,11 @@ def rtl_sources() -> list[Path]:
     return [DESIGN_DIR / rel for rel in config["verilog"]]
 
 
-def compile_testbench(out: Path) -> Path:
+def compile_testbench(out: Path, m_ext: bool = True) -> Path:
+    """Compile tb + RTL with Icarus; m_ext=False builds the RV32I-only core."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    argv = ["iverilog", "-g2005", "-Wall", "-s", "riscv32_tb", "-o", str(out),
+    argv = ["iverilog", "-g2005", "-Wall", "-s", "riscv32_tb", f"-Priscv32_tb.M_EXT={int(m_ext)}",
+            "-o", str(out),
             str(DESIGN_DIR / "tb" / "riscv32_tb.v"), *map(str, rtl_sources())]
     _check(_run(argv), "iverilog")
     return out
