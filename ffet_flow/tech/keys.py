@@ -152,14 +152,20 @@ def check(values: dict, report) -> None:
                            f"below half the width ({width / 2:g} nm) and below the thickness "
                            f"({thick} nm), so a conducting core remains")
     metal = values.get("metal") or []
+    back_metal = values.get("back_metal") or []
+    if back_metal and values.get("arch") == "ffet":
+        report("back_metal", f"[{len(back_metal)} levels]", "only with arch = 'cfet' (an FFET's "
+               "back stack mirrors `metal`); remove it")
     n_metal = len(metal)
-    for side in ("layers_front", "layers_back"):
-        n = values.get(side)
-        if isinstance(n, int) and n > n_metal and not (side == "layers_back" and values.get("back_metal")):
-            report(side, n, f"at most {n_metal} (levels defined in `metal`)")
-    n_back = len(values.get("back_metal") or [])
-    if n_back and isinstance(values.get("layers_back"), int) and values["layers_back"] > n_back:
-        report("layers_back", values["layers_back"], f"at most {n_back} (levels in `back_metal`)")
+    n = values.get("layers_front")
+    if isinstance(n, int) and n > n_metal:
+        report("layers_front", n, f"at most {n_metal} (levels defined in `metal`)")
+    n = values.get("layers_back")
+    if isinstance(n, int):
+        if back_metal and values.get("arch") == "cfet" and n > len(back_metal):
+            report("layers_back", n, f"at most {len(back_metal)} (levels in `back_metal`)")
+        elif not back_metal and n > n_metal:
+            report("layers_back", n, f"at most {n_metal} (levels defined in `metal`)")
     tracks = values.get("cell_height_tracks")
     if metal and isinstance(metal[0].get("pitch"), int) and isinstance(tracks, float):
         height = tracks * metal[0]["pitch"]

@@ -124,3 +124,16 @@ def test_cross_key_problems_are_reported_together(run_cli, tmp_path):
     _one(lines, str(tech), "metal[0].width = 28", "below the pitch 28")
     _one(lines, str(tech), "metal[1].spacing = 20", "at most the pitch")
     assert len(lines) == 3
+
+
+def test_back_metal_is_refused_for_an_ffet(run_cli, tmp_path):
+    text = ('arch = "ffet"\nlayers_back = 1\n' + _metal().replace("[[metal]]", "[[back_metal]]"))
+    tech, lines = _run_bad(run_cli, tmp_path, text)
+    _one(lines, str(tech), "back_metal", "only with arch = 'cfet'")
+
+
+def test_more_back_layers_than_back_metal_levels(run_cli, tmp_path):
+    text = ('arch = "cfet"\nsignal_sides = "front"\nlayers_back = 2\n'
+            + _metal().replace("[[metal]]", "[[back_metal]]"))
+    tech, lines = _run_bad(run_cli, tmp_path, text)
+    _one(lines, str(tech), "layers_back = 2", "at most 1 (levels in `back_metal`)")

@@ -74,3 +74,21 @@ def test_layers_json_round_trip(tmp_path):
     first = (tmp_path / "layers.json").read_bytes()
     write_layers_json(again, tmp_path / "layers.json")
     assert (tmp_path / "layers.json").read_bytes() == first
+
+
+def test_read_layers_json_reports_bad_files(tmp_path):
+    from ffet_flow.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="file not found"):
+        read_layers_json(tmp_path / "none.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}')
+    with pytest.raises(ConfigError, match="format"):
+        read_layers_json(bad)
+    tech = build_tech(load_config(set_items=["layers_front=2", "layers_back=2"]))
+    write_layers_json(tech, bad)
+    bad.write_text(bad.read_text().replace('"r_per_um"', '"r_per_meter"'))
+    with pytest.raises(ConfigError) as info:
+        read_layers_json(bad)
+    assert all(str(bad) in str(i) for i in info.value.issues)
+    assert len(info.value.issues) == 4  # every layer entry is reported
