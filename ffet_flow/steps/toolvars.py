@@ -47,13 +47,18 @@ def tcl_vars_text(array: str, values: Mapping[str, object], then_source: Path | 
     return "\n".join(lines) + "\n"
 
 
+_YOSYS_BARE = re.compile(r"^[A-Za-z0-9_./+-]+$")
+
+
 def yosys_word(value: object) -> str:
-    """One Yosys script argument: a double-quoted string (Yosys has no escapes inside quotes,
-    so a value containing a double quote or a line break is refused)."""
+    """One Yosys script argument: bare when it holds only safe characters (identifiers such as
+    module and cell names must be bare: Yosys strips quotes from file names only), otherwise a
+    double-quoted file name. Yosys has no escapes inside quotes, so a value with a double
+    quote or a line break is refused."""
     text = str(value)
-    if '"' in text or "\n" in text or "\r" in text:
+    if '"' in text or "\n" in text or "\r" in text or not text:
         raise ValueError(f"value not representable in a Yosys script: {text!r}")
-    return f'"{text}"'
+    return text if _YOSYS_BARE.match(text) else f'"{text}"'
 
 
 def fill_yosys_template(template: str, values: Mapping[str, object | Sequence[object]]) -> str:

@@ -61,9 +61,10 @@ def test_tcl_word_escapes_every_special_character():
 def test_yosys_template_filling():
     out = fill_yosys_template("read_verilog @FILES@\nabc -D @PS@ -liberty @LIB@\n",
                               {"FILES": ["a.v", "b c.v"], "PS": 500, "LIB": "x.lib"})
-    assert out == 'read_verilog "a.v" "b c.v"\nabc -D 500 -liberty "x.lib"\n'
+    assert out == 'read_verilog a.v "b c.v"\nabc -D 500 -liberty x.lib\n'
     with pytest.raises(ValueError):
         yosys_word('a"b')
+    assert yosys_word("/p q/x.lib") == '"/p q/x.lib"' and yosys_word("TIEHI_X1") == "TIEHI_X1"
     with pytest.raises(KeyError):
         fill_yosys_template("@MISSING@", {})
 

@@ -1,0 +1,107 @@
+"""Step `synth` (Yosys + ABC onto a Liberty) on a 4-bit counter with asynchronous reset."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from ffet_flow.config import load_config
+from ffet_flow.io.liberty import read_liberty
+from ffet_flow.steps.driver import run_steps
+from ffet_flow.steps.synth import SynthStep
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "golden"
+
+pytestmark = pytest.mark.tool
+
+LATCH_RTL = """module latchy (input en, input d, output reg q);
+  always @* if (en) q = d;
+endmodule
+"""
+
+
+def _design(tmp: Path, rtl_text: str | None = None, top: str = "cnt") -> Path:
+    d = tmp / "design"
+    (d / "rtl").mkdir(parents=True)
+    if rtl_text is None:
+        shutil.copy(GOLDEN / "tiny_counter.v", d / "rtl" / "top.v")
+    else:
+        (d / "rtl" / "top.v").write_text(rtl_text)
+    (d / "config.toml").write_text(f'top = "{top}"\nverilog = ["rtl/top.v"]\n'
+                                   'clock_period = 0.5\n')
+    return d
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("synth")
+    design_dir = _design(tmp)
+    cfg = load_config([design_dir / "config.toml"])
+    res = run_steps([SynthStep()], cfg, tmp / "run", artifacts={"cells_lib": GOLDEN / "tiny.lib"},
+                    design_dir=design_dir)
+    return res[0], design_dir
+
+
+def _instances(netlist: str) -> list[str]:
+    """Cell names of the instances in a Yosys `write_verilog -noattr` netlist."""
+    return re.findall(r"^\s+([A-Za-z_][A-Za-z0-9_]*)\s+\S+\s*\($", netlist, flags=re.M)
+
+
+def test_netlist_uses_only_library_cells_and_metrics_match_it(synthesized):
+    result, _ = synthesized
+    netlist = result.outputs["netlist"].read_text()
+    lib = read_liberty(GOLDEN / "tiny.lib")
+    cells = _instances(netlist)
+    assert cells and set(cells) <= set(lib.cells)
+    assert "assign" not in netlist
+    m = result.metrics
+    assert m["synth__design__instance__count"] == len(cells)
+    # a 4-bit register with asynchronous active-low reset: four DFFR_X1, no plain DFF
+    assert cells.count("DFFR_X1") == 4 and "DFF_X1" not in cells
+    assert m["synth__design__instance__count__sequential"] == 4
+    area = sum(lib.cells[c].area for c in cells)
+    assert m["synth__design__instance__area__stdcell"] == pytest.approx(area, rel=1e-6)
+    by_cell = m["synth__design__instance__count__by_cell"]
+    assert sum(by_cell.values()) == len(cells)
+    stats = json.loads(result.outputs["synth_stats"].read_text())
+    assert stats["special_cells"]["TIEHI_CELL"] == "TIEHI_X1"
+    assert stats["special_cells"]["BUF_CELL"] == "BUF_X1"
+
+
+def test_script_maps_flops_and_targets_the_clock(synthesized):
+    result, _ = synthesized
+    script = (result.step_dir / "step.log").read_text()
+    assert "dfflibmap -liberty in/cells.lib" in script
+    assert "abc -liberty in/cells.lib -D 500" in script
+
+
+def test_latch_is_refused_with_the_log(tmp_path, run_cli):
+    d = _design(tmp_path, LATCH_RTL, top="latchy")
+    status, _, err = run_cli("synth", "--design", d, "--liberty", GOLDEN / "tiny.lib",
+                             "-o", tmp_path / "o")
+    assert status == 1
+    assert str(tmp_path / "o" / "synth.log") in err
+    assert "DLATCH" in (tmp_path / "o" / "synth.log").read_text()
+
+
+def test_missing_yosys_is_a_config_error(tmp_path, run_cli, monkeypatch):
+    d = _design(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))  # no yowasp beside it
+    status, _, err = run_cli("synth", "--design", d, "--liberty", GOLDEN / "tiny.lib",
+                             "-o", tmp_path / "o")
+    assert status == 2
+    assert "yosys" in err and "not found" in err and len(err.strip().splitlines()) == 1
+
+
+def test_unknown_top_module_fails_with_the_log(tmp_path, run_cli):
+    d = _design(tmp_path, top="nope")
+    status, _, err = run_cli("synth", "--design", d, "--liberty", GOLDEN / "tiny.lib",
+                             "-o", tmp_path / "o")
+    assert status == 1 and "synth.log" in err
