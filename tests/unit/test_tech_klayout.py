@@ -82,3 +82,12 @@ def test_lyp_groups_front_and_back_in_distinct_colour_families(pdk):
         assert _hue(m.fill_color) <= 45, m.name  # reds to oranges
     colours = [m.fill_color for m in groups["front"] + groups["back"]]
     assert len(set(colours)) == len(colours)
+
+
+def test_lyt_lists_every_lef_file(pdk):
+    from ffet_flow.tech.klayout import lyt_text
+    from ffet_flow.tech.model import read_layers_json
+
+    text = lyt_text(read_layers_json(pdk["layers_json"]), ("tech.lef", "cells.lef"))
+    tech = kdb.Technology.technology_from_xml(text)
+    assert list(tech.load_layout_options.lefdef_config.lef_files) == ["tech.lef", "cells.lef"]
