@@ -1,0 +1,112 @@
+"""Layout generator: every cell builds and checks clean; widths and heights come from rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from ffet_flow.cells.check import check_layout
+from ffet_flow.cells.layout import build_layout, build_layouts, side_grids
+from ffet_flow.cells.netlists import all_cells, cell_set
+from ffet_flow.cells.pinsides import assign_pin_sides
+from ffet_flow.config import load_config
+from ffet_flow.errors import ConfigError
+from ffet_flow.tech.model import build_tech
+from tests.conftest import ROOT
+
+
+def _tech(arch: str, *sets: str):
+    cfg = load_config([ROOT / "pdk" / f"{arch}.toml"], set_items=list(sets))
+    return cfg, build_tech(cfg)
+
+
+@pytest.fixture(scope="module")
+def libs():
+    out = {}
+    for arch in ("ffet", "cfet"):
+        for d in (0.0, 0.5, 1.0):
+            cfg, tech = _tech(arch, f"input_pin_density={d}")
+            sides = assign_pin_sides(all_cells(), cfg.effective_input_pin_density,
+                                     tech.signal_sides == "both")
+            out[arch, d] = (tech, sides, build_layouts(all_cells(), tech, sides))
+    return out
+
+
+def test_every_cell_checks_clean(libs):
+    for (arch, d), (tech, _sides, layouts) in libs.items():
+        assert len(layouts) == len(all_cells())
+        violations = [v for lay in layouts.values() for v in check_layout(lay, tech)]
+        assert violations == [], (arch, d, violations[:5])
+
+
+def test_heights_and_tracks_from_tech(libs):
+    ffet, _, fl = libs["ffet", 0.5]
+    cfet, _, cl = libs["cfet", 0.5]
+    assert fl["INV_X1"].height == ffet.cell_height == round(3.5 * ffet.m0_pitch)
+    assert cl["INV_X1"].height == cfet.cell_height == 4 * cfet.m0_pitch
+    g = side_grids(ffet)
+    # 3.5T FFET: three signal tracks per side, one rail per side on the top edge
+    assert len(g["front"].tracks) == len(g["back"].tracks) == 3
+    assert [r[0] for r in g["front"].rails] == ["VDD"]
+    assert [r[0] for r in g["back"].rails] == ["VSS"]
+    gc = side_grids(cfet)
+    assert len(gc["front"].tracks) == 4 and gc["back"].tracks == ()
+    assert sorted(r[0] for r in gc["back"].rails) == ["VDD", "VSS"]
+
+
+def test_widths_follow_topology(libs):
+    _, _, fl = libs["ffet", 0.5]
+    _, _, cl = libs["cfet", 0.5]
+    # gate columns + one site for the two half dummy gates at the cell edges
+    assert fl["INV_X1"].width_sites == 2 and fl["NAND2_X1"].width_sites == 3
+    # fingers: X2 / X4 add gate columns
+    assert fl["INV_X1"].width_sites < fl["INV_X2"].width_sites < fl["INV_X4"].width_sites
+    assert fl["FILL_X4"].width_sites == 4
+    # CFET split-gate columns (clocked inverters) need a contact column; FFET does not
+    assert cl["DFF_X1"].width_sites > fl["DFF_X1"].width_sites
+    assert cl["NAND2_X1"].width_sites == fl["NAND2_X1"].width_sites
+    for lay in fl.values():
+        assert lay.width == lay.width_sites * 102
+
+
+def test_pins_on_requested_sides(libs):
+    _, sides, fl = libs["ffet", 0.5]
+    for name, lay in fl.items():
+        for pin, side in sides[name].items():
+            layers = {la for la, _r in lay.pins[pin]}
+            want = {"front": {"M0"}, "back": {"BM0"}, "both": {"M0", "BM0"}}[side]
+            assert layers == want, (name, pin)
+    _, csides, cl = libs["cfet", 0.5]
+    assert all(la == "M0" for lay in cl.values() for items in lay.pins.values()
+               for la, _r in items)
+
+
+def test_parasitics_and_links(libs):
+    _, _, fl = libs["ffet", 0.5]
+    _, _, cl = libs["cfet", 0.5]
+    inv_f, inv_c = fl["INV_X1"].parasitics, cl["INV_X1"].parasitics
+    assert {k for k, _ in inv_f["Y"].links} == {"DM"}  # FFET drain merge
+    assert {k for k, _ in inv_c["Y"].links} == {"SV"}  # CFET vertical drain link
+    assert {k for k, _ in inv_f["A"].links} == {"GM"}
+    for p in (inv_f["Y"], inv_c["Y"], inv_f["A"]):
+        r, c = p
+        assert r > 0 and c > 0
+    # a wider driver has more output wiring
+    assert fl["INV_X4"].parasitics["Y"].c_ff > inv_f["Y"].c_ff
+
+
+def test_deterministic():
+    _cfg, tech = _tech("ffet")
+    cell = cell_set(["DFFR_X1"])[0]
+    sides = {"D": "back", "CLK": "front", "RN": "back", "Q": "both"}
+    assert build_layout(cell, tech, sides) == build_layout(cell, tech, sides)
+
+
+def test_too_few_tracks_is_config_error():
+    _cfg, tech = _tech("cfet", "cell_height_tracks=2.5")
+    cells = cell_set(["INV_X1", "DFFR_X1", "AOI22_X2"])
+    sides = assign_pin_sides(cells, 0.0, False)
+    with pytest.raises(ConfigError) as exc:
+        build_layouts(cells, tech, sides)
+    lines = str(exc.value).splitlines()
+    assert len(lines) >= 2  # every cell that does not fit is reported at once
+    assert all("cell_height_tracks = 2.5" in ln and "at least" in ln for ln in lines)
