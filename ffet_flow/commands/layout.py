@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ffet_flow.layout import write_run_layout
-
 HELP = "write a run's finished layout (cells + both sides' routing) as GDS and OASIS"
 
 
@@ -16,6 +14,8 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ffet_flow.layout import write_run_layout
+
     paths = write_run_layout(args.run_dir, args.out)
     print(paths["gds"])
     return 0

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from ffet_flow.errors import ConfigError, Issue
-from ffet_flow.render import render_run
 
 HELP = "render PNG views of a run's layout: front only, back only, both, hot spot"
 
@@ -29,6 +28,8 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ffet_flow.render import render_run
+
     paths = render_run(args.run_dir, args.out, _size(args.size))
     for path in paths.values():
         print(path)

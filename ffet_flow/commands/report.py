@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from ffet_flow.errors import ConfigError, Issue
-from ffet_flow.sweep.report import write_report
 
 HELP = "write plots (PNG, SVG) and a Markdown + HTML report from sweep results"
 
@@ -22,6 +21,8 @@ def run(args: argparse.Namespace) -> int:
     if not table.exists():
         raise ConfigError(Issue("command line", "RESULTS", str(table), "file not found"))
     out = args.out or (results if results.is_dir() else results.parent) / "report"
+    from ffet_flow.sweep.report import write_report
+
     paths = write_report(results, out)
     print(paths["markdown"])
     return 0

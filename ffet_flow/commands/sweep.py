@@ -8,7 +8,6 @@ from pathlib import Path
 from ffet_flow.config import parse_set
 from ffet_flow.errors import ConfigError, Issue
 from ffet_flow.log import get_logger
-from ffet_flow.sweep.execute import SweepOptions, run_sweep
 from ffet_flow.sweep.spec import ROOT, from_parts, load_spec, parse_vary
 
 HELP = "run a sweep over registry keys (local processes or Ray) into one results table"
@@ -49,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         for v in spec.variants:
             print(v.name)
         return 0
+    from ffet_flow.sweep.execute import SweepOptions, run_sweep
+
     out = args.out or ROOT / "build" / "sweeps" / spec.name
     paths = run_sweep(spec, SweepOptions(out_dir=out, jobs=args.jobs, executor=args.executor,
                                          address=args.address, runner=args.runner))

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 from ffet_flow.errors import ConfigError, Issue
-from ffet_flow.layout import run_files, write_run_layout
 from ffet_flow.proc import find_program
 
 HELP = "open a run's layout (or a library's cells with --cells) in the KLayout GUI"
@@ -28,6 +27,8 @@ def klayout_argv(gds: Path, lyt: Path, lyp: Path) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ffet_flow.layout import run_files, write_run_layout
+
     if args.gds:
         if not args.pdk_dir:
             raise ConfigError(Issue("command line", "--pdk-dir", None, "required with --gds"))
