@@ -115,3 +115,8 @@ def _check_pins(layout, tech) -> list[str]:
             if (pin, r) not in set(layout.shapes.get(layer, ())):
                 out.append(f"{name}: pin {pin} {layer} {r} is not a drawn shape of net {pin}")
     return out
+
+
+def check_library(layouts, tech) -> list[str]:
+    """Violations of every layout of a library (for a CheckFailure in the library build)."""
+    return [v for layout in layouts.values() for v in check_layout(layout, tech)]

@@ -11,7 +11,8 @@ nets are equal; if some tier cannot share, a diffusion break (one dummy gate, i.
 column) separates them. The order and orientations that minimise the number of breaks are found
 by a beam search over partial sequences (an Euler-path search on the pair graph, as in classic
 CMOS cell generators, generalised to unequal networks and split-gate columns); ties are broken by
-the M0 track density and the total net span, and finally by a fixed ordering key, so the result
+the number of nets whose n and p drains share no position (no drain merge), the M0
+track density and the total net span, and finally by a fixed ordering key, so the result
 is deterministic.
 """
 
@@ -118,6 +119,20 @@ def _breaks(a: Slot, b: Slot) -> bool:
     return False
 
 
+def _unaligned(slots: Sequence[Slot]) -> int:
+    """Nets on the source/drains of both tiers that share no position (no drain merge or
+    vertical drain link possible: they need a field drain merge or a tall contact)."""
+    pos: dict[str, dict[str, set[int]]] = {"p": {}, "n": {}}
+    for i, s in enumerate(slots):
+        for tier in ("p", "n"):
+            d = getattr(s, tier)
+            if d is not None:
+                pos[tier].setdefault(d.left, set()).add(i)
+                pos[tier].setdefault(d.right, set()).add(i + 1)
+    return sum(1 for net, xs in pos["p"].items()
+               if net not in SUPPLIES and net in pos["n"] and not xs & pos["n"][net])
+
+
 def _density(slots: Sequence[Slot]) -> tuple[int, int]:
     """(largest number of non-supply nets spanning one x, total span) of a column sequence.
 
@@ -221,10 +236,10 @@ def _order_cached(name: str, cols: tuple, arch: str) -> tuple[tuple[Slot, ...], 
     scored = []
     for _cost, seq in beam:
         slots = expand(seq)
-        scored.append((len(slots), *_density(slots), seq, slots))
-    scored.sort(key=lambda t: t[:4])
+        scored.append((len(slots), _unaligned(slots), *_density(slots), seq, slots))
+    scored.sort(key=lambda t: t[:5])
     unique: list[tuple[Slot, ...]] = []
     for t in scored:
-        if t[4] not in unique:
-            unique.append(t[4])
+        if t[5] not in unique:
+            unique.append(t[5])
     return tuple(unique[:ALTERNATIVES])

@@ -37,7 +37,8 @@ class NetParasitics:
     """Lumped intra-cell parasitics of one net.
 
     r_ohm: series resistance of its wiring: every wire's full length, the contacts at both ends
-    of each wire and every inter-tier link; c_ff: total capacitance of wires, contacts and links;
+    of each wire and the inter-tier links on the path (one link, or the parallel links that
+    bridge the two sides' wires); c_ff: total capacitance of wires, contacts and links;
     links: the inter-tier links on the net, (kind, Ohm) with kind "DM" (FFET drain merge), "GM"
     (gate merge), "FDM" (field drain merge) or "SV" (CFET vertical drain link). Unpacks as
     `r, c = parasitics`.
@@ -586,11 +587,14 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...]) ->
         links = []
         for kind, x in plan.links:
             links.append((kind, R.R_LINK))
-            r_total += R.R_LINK
             c_total += c_contact * R.LINK_CAP_FACTOR
             half = lg // 2 if kind == "GM" else cd // 2
             layer = {"SV": "DM"}.get(kind, kind)
             add(layer, plan.net, (x - half, band[0], x + half, band[1]))
+        if links:
+            # wires on both sides: the links bridge them in parallel; otherwise each linked
+            # terminal hangs on its own link, so one link lies on the path to it
+            r_total += R.R_LINK / len(links) if len(plan.wires) == 2 else R.R_LINK
         if plan.wires or links:
             parasitics[plan.net] = NetParasitics(r_total, c_total, tuple(links))
     # supply nets: rail contacts in parallel
