@@ -68,29 +68,35 @@ def routes_from_def(design: Design, lef_lib, liberty: LibertyLibrary, tech: RcTe
     comp_index = {n: i for i, n in enumerate(comps.names)}
     io_pins = {p.name: p for p in design.pins}
     resolve_via = via_resolver(tech, design.vias)
-    placed_cache: dict[tuple[int, str], tuple[Shape, ...]] = {}
+    xs, ys = comps.x.tolist(), comps.y.tolist()
+    # pin shapes relative to the component location, per (macro, orientation, pin)
+    rel_cache: dict[tuple[str, str, str], tuple[tuple[str, int, int, int, int], ...] | None] = {}
 
     def placed_pin(ci: int, pin: str) -> tuple[Shape, ...] | None:
-        key = (ci, pin)
-        if key in placed_cache:
-            return placed_cache[key]
-        macro = lef_lib.macros.get(comps.macros[ci])
-        if macro is None or pin not in macro.pins:
+        macro_name, orient = comps.macros[ci], comps.orients[ci]
+        key = (macro_name, orient, pin)
+        rel = rel_cache.get(key, False)
+        if rel is False:
+            macro = lef_lib.macros.get(macro_name)
+            if macro is None or pin not in macro.pins:
+                rel = None
+            else:
+                bx0, by0, _, _ = orient_rect((0, 0, macro.width, macro.height), orient)
+                side = (pin_sides or {}).get(macro_name, {}).get(pin, "both")
+                out = []
+                for layer, rect in macro.pins[pin].shapes:
+                    if layer not in tech.layers:
+                        continue
+                    if side in ("front", "back") and _side_of_layer(layer) != side:
+                        continue
+                    r = orient_rect(rect, orient)
+                    out.append((layer, r[0] - bx0, r[1] - by0, r[2] - bx0, r[3] - by0))
+                rel = tuple(out)
+            rel_cache[key] = rel
+        if rel is None:
             return None
-        orient = comps.orients[ci]
-        bx0, by0, _, _ = orient_rect((0, 0, macro.width, macro.height), orient)
-        dx, dy = int(comps.x[ci]) - bx0, int(comps.y[ci]) - by0
-        side = (pin_sides or {}).get(comps.macros[ci], {}).get(pin, "both")
-        shapes = []
-        for layer, rect in macro.pins[pin].shapes:
-            if layer not in tech.layers:
-                continue
-            if side in ("front", "back") and _side_of_layer(layer) != side:
-                continue
-            r = orient_rect(rect, orient)
-            shapes.append(Shape(layer, r[0] + dx, r[1] + dy, r[2] + dx, r[3] + dy))
-        placed_cache[key] = tuple(shapes)
-        return placed_cache[key]
+        dx, dy = xs[ci], ys[ci]
+        return tuple(Shape(la, x0 + dx, y0 + dy, x1 + dx, y1 + dy) for la, x0, y0, x1, y1 in rel)
 
     routes: list[NetRoute] = []
     for net in design.nets:

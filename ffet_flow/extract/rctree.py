@@ -27,6 +27,7 @@ Lengths are integer dbu on input and converted to um with `dbu`; R in Ohm, C in 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -179,19 +180,33 @@ class _Uf:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _split_points(wires: Sequence[Wire], vias: Sequence[ViaAt], tech: RcTech
-                  ) -> dict[str, np.ndarray]:
-    """Per layer, every point (x, y) a wire piece must end at."""
-    pts: dict[str, list[tuple[int, int]]] = {}
+def _split_index(wires: Sequence[Wire], vias: Sequence[ViaAt], tech: RcTech
+                 ) -> tuple[dict[tuple[str, int], list[int]], dict[tuple[str, int], list[int]]]:
+    """Every point (x, y) a wire piece must end at, indexed for the two wire directions:
+    by (layer, y) -> sorted xs (for horizontal wires) and (layer, x) -> sorted ys."""
+    pts: set[tuple[str, int, int]] = set()
     for w in wires:
-        lst = pts.setdefault(w.layer, [])
-        lst.append((w.x0, w.y0))
-        lst.append((w.x1, w.y1))
+        pts.add((w.layer, w.x0, w.y0))
+        pts.add((w.layer, w.x1, w.y1))
     for v in vias:
         via = tech.vias[v.via]
-        pts.setdefault(via.lower, []).append((v.x, v.y))
-        pts.setdefault(via.upper, []).append((v.x, v.y))
-    return {layer: np.unique(np.asarray(p, dtype=np.int64), axis=0) for layer, p in pts.items()}
+        pts.add((via.lower, v.x, v.y))
+        pts.add((via.upper, v.x, v.y))
+    by_y: dict[tuple[str, int], list[int]] = {}
+    by_x: dict[tuple[str, int], list[int]] = {}
+    for layer, x, y in pts:
+        by_y.setdefault((layer, y), []).append(x)
+        by_x.setdefault((layer, x), []).append(y)
+    for lst in by_y.values():
+        lst.sort()
+    for lst in by_x.values():
+        lst.sort()
+    return by_y, by_x
+
+
+def _inside(sorted_vals: list[int], lo: int, hi: int) -> list[int]:
+    """Values strictly between lo and hi of a sorted list."""
+    return sorted_vals[bisect_right(sorted_vals, lo):bisect_left(sorted_vals, hi)]
 
 
 def build_rc_net(route: NetRoute, tech: RcTech) -> RcNet:
@@ -213,18 +228,17 @@ def build_rc_net(route: NetRoute, tech: RcTech) -> RcNet:
             uf.add()
         return n
 
-    points = _split_points(route.wires, route.vias, tech)
+    by_y, by_x = _split_index(route.wires, route.vias, tech)
     for w in route.wires:
         lrc = tech.layers[w.layer]
-        x0, x1 = sorted((w.x0, w.x1))
-        y0, y1 = sorted((w.y0, w.y1))
-        p = points[w.layer]
+        x0, x1 = (w.x0, w.x1) if w.x0 <= w.x1 else (w.x1, w.x0)
+        y0, y1 = (w.y0, w.y1) if w.y0 <= w.y1 else (w.y1, w.y0)
         if y0 == y1:  # horizontal: stops at every point strictly inside on this line
-            inner = p[(p[:, 1] == y0) & (p[:, 0] > x0) & (p[:, 0] < x1)]
-            stops = [(x0, y0)] + [(int(x), y0) for x in np.sort(inner[:, 0])] + [(x1, y0)]
+            stops = [(x0, y0)] + [(x, y0) for x in _inside(by_y[(w.layer, y0)], x0, x1)] \
+                + [(x1, y0)]
         elif x0 == x1:
-            inner = p[(p[:, 0] == x0) & (p[:, 1] > y0) & (p[:, 1] < y1)]
-            stops = [(x0, y0)] + [(x0, int(y)) for y in np.sort(inner[:, 1])] + [(x0, y1)]
+            stops = [(x0, y0)] + [(x0, y) for y in _inside(by_x[(w.layer, x0)], y0, y1)] \
+                + [(x0, y1)]
         else:  # not Manhattan: one piece of Manhattan length
             stops = [(w.x0, w.y0), (w.x1, w.y1)]
         for (ax, ay), (bx, by) in zip(stops[:-1], stops[1:], strict=True):
@@ -244,29 +258,40 @@ def build_rc_net(route: NetRoute, tech: RcTech) -> RcNet:
         uf.union(a, b)
 
     n_nodes = len(node_xy)
-    xy = np.array([(x, y) for _, x, y in node_xy], dtype=np.int64).reshape(-1, 2)
-    layer_idx = {name: i for i, name in enumerate(sorted({k[0] for k in node_xy}))}
-    lay = np.array([layer_idx[k[0]] for k in node_xy], dtype=np.int64)
-    side = np.array([tech.layers[k[0]].side for k in node_xy])
+    # nodes per layer sorted by x, for the pin-shape lookup
+    per_layer: dict[str, list[tuple[int, int, int]]] = {}
+    for k, (layer, x, y) in enumerate(node_xy):
+        per_layer.setdefault(layer, []).append((x, y, k))
+    for lst in per_layer.values():
+        lst.sort()
 
     # Pins: nodes on a pin shape are that pin. alias[node] = pin index
     alias: dict[int, int] = {}
     pin_node = {}  # pin index -> a representative wiring node (or None)
     for i, pin in enumerate(route.pins):
         hits: list[int] = []
-        for s in pin.shapes:
-            li = layer_idx.get(s.layer)
-            if li is None or n_nodes == 0:
+        for sh in pin.shapes:
+            lst = per_layer.get(sh.layer)
+            if not lst:
                 continue
-            m = ((lay == li) & (xy[:, 0] >= s.x0) & (xy[:, 0] <= s.x1)
-                 & (xy[:, 1] >= s.y0) & (xy[:, 1] <= s.y1))
-            hits.extend(int(k) for k in np.nonzero(m)[0] if int(k) not in alias)
+            j = bisect_left(lst, (sh.x0, -(1 << 62), -1))
+            while j < len(lst) and lst[j][0] <= sh.x1:
+                x, y, k = lst[j]
+                if sh.y0 <= y <= sh.y1 and k not in alias:
+                    hits.append(k)
+                j += 1
         for k in hits:
             alias[k] = i
         for a, b in zip(hits[:-1], hits[1:], strict=True):
             uf.union(a, b)
         pin_node[i] = hits[0] if hits else None
 
+    xy = np.zeros((0, 2), dtype=np.int64)
+    side = np.zeros(0, dtype=object)
+    roots = {uf.find(k) for k in range(n_nodes)}
+    if len(roots) > 1 or any(v is None for v in pin_node.values()):  # repairs needed
+        xy = np.array([(x, y) for _, x, y in node_xy], dtype=np.int64).reshape(-1, 2)
+        side = np.array([tech.layers[k[0]].side for k in node_xy], dtype=object)
     drivers = [i for i, p in enumerate(route.pins) if p.drives]
     root_pin = drivers[0] if drivers else (0 if route.pins else None)
     estimated = 0
@@ -353,7 +378,8 @@ def build_rc_net(route: NetRoute, tech: RcTech) -> RcNet:
         if c:
             key = lab(k)
             out.caps[key] = out.caps.get(key, 0.0) + c
-            side_caps[side[k]] = side_caps.get(side[k], 0.0) + c
+            sk = tech.layers[node_xy[k][0]].side
+            side_caps[sk] = side_caps.get(sk, 0.0) + c
     for key, c in extra_caps.items():
         key = lab(key) if isinstance(key, int) else key
         out.caps[key] = out.caps.get(key, 0.0) + c

@@ -108,3 +108,37 @@ def test_opensta_reads_the_spef_cleanly_and_sums_wire_and_pin_caps(extracted):
     front, back = _hand_caps(tech)
     # hand computation: wire C of both sides (fF) + Liberty pin caps of the two sinks
     assert cap_f * 1e15 == pytest.approx(front + back + N1_PIN_CAP, rel=1e-5)
+
+
+def test_cli_writes_the_spef_and_reports_bad_input_at_once(extracted, tmp_path, run_cli):
+    _, _, artifacts, _, _ = extracted
+    out = tmp_path / "x.spef"
+    status, stdout, err = run_cli("extract", "--def", artifacts["routed_def"], "--layers",
+                                  artifacts["layers_json"], "--liberty", artifacts["cells_lib"],
+                                  "--lef", artifacts["cells_lef"], "--pins",
+                                  artifacts["pins_json"], "-o", out)
+    assert status == 0, err
+    assert json.loads(stdout)["extract__net__count"] == 9
+    assert read_spef(out).nets["n1"].total_cap > 0
+    status, _, err = run_cli("extract", "--def", tmp_path / "nope.def", "--layers",
+                             tmp_path / "nope.json", "--liberty", artifacts["cells_lib"],
+                             "--lef", artifacts["cells_lef"], "-o", out)
+    assert status == 2
+    assert len(err.strip().splitlines()) == 2 and "nope.def" in err and "nope.json" in err
+
+
+def test_unknown_via_and_cell_pin_are_reported_together(extracted, tmp_path):
+    from ffet_flow.errors import ConfigError
+    from ffet_flow.steps.extract import extract_design
+
+    _, _, artifacts, _, _ = extracted
+    text = artifacts["routed_def"].read_text().replace("V1_DEF", "VX_DEF", 1)
+    text = text.replace("( u2 A )", "( u2 Z )")
+    bad = tmp_path / "bad.def"
+    bad.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        extract_design(bad, artifacts["layers_json"], artifacts["cells_lib"],
+                       artifacts["cells_lef"], None, tmp_path / "x.spef")
+    msg = str(info.value)
+    assert "VX_DEF" in msg and "INV_X1/Z" in msg
+    assert not (tmp_path / "x.spef").exists()
