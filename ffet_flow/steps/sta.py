@@ -7,10 +7,11 @@ and path properties); this module parses that, never the human-readable reports.
 
 Definitions (single-clock designs):
 - setup/hold WS: worst slack of max/min paths; TNS: total negative slack (ns).
-- minimum period T_min: starting from T_min = T_clk - WNS_setup, the design is re-timed at
-  T_min and T_min -= WNS(T_min) repeated until |WNS| <= fmax_tolerance x T_min (a single step is
-  exact for register-to-register paths; I/O delays defined as a fraction of the period make it
-  approximate, hence the repeat). fmax = 1 / T_min, in Hz.
+- minimum period T_min: first estimate T_clk - WNS_setup (exact when the critical path is
+  register to register); the design is then re-timed at the estimate and refined by the secant
+  rule until 0 <= WNS <= fmax_tolerance x T (I/O delays defined as a fraction of the period,
+  as in the SDCs here, make the slack change more slowly than the period). T_min is the
+  smallest re-timed period with non-negative setup slack; fmax = 1 / T_min, in Hz.
 - power: OpenSTA's design_power (internal, switching, leakage, total; W) with every input and
   register output toggling `activity` times per clock cycle, at the target clock and at T_min.
 - check: the design is also re-timed at 1.02 x T_min and 0.95 x T_min; the worst setup slack
@@ -116,7 +117,9 @@ def build_reports(values: Mapping[str, str], scale: float, activity: float, sour
         timing_json["fmax"] = {
             "min_period": t_min, "hz": 1e9 / t_min,
             "iterations": int(_num(values, "fmax.iterations", source)),
-            "method": "T_min = T - WNS_setup, re-timed at T_min until |WNS| <= tolerance",
+            "first_estimate": _num(values, "fmax.first_estimate", source) * scale,
+            "method": "first estimate T - WNS_setup; re-timed and refined (secant) until "
+                      "0 <= WNS <= tolerance x T; T_min = smallest period with WNS >= 0",
             "at_min_period": timing("fmax")}
         timing_json["fmax_check"] = {
             f"{f:g}": {"period": _num(values, f"check.{f:g}.period", source) * scale,

@@ -88,25 +88,48 @@ proc ffet_main {} {
   report_checks -path_delay min -digits 4 >> $ffet(report)
   report_power -digits 4 >> $ffet(report)
 
-  # 2. minimum period: T_min = T - WNS_setup, repeated at T_min until the worst setup slack
-  #    is within the tolerance (I/O delays that scale with the period make one step inexact)
+  # 2. minimum period. First estimate T - WNS_setup (exact for register-to-register paths);
+  #    then re-time and refine by the secant rule (I/O delays defined as a fraction of the
+  #    period make the slack change more slowly than the period) until
+  #    0 <= WNS <= fmax_tolerance x T. T_min is the smallest period seen with WNS >= 0.
   set wns [sta::worst_slack -max]
   if {abs($wns) > 1e29} {
     ffet_emit "fmax.period" none
     close $ffet_out
     return
   }
+  set t0 $target
+  set w0 $wns
   set period [expr {$target - $wns}]
+  ffet_emit "fmax.first_estimate" $period
+  set best ""
   set iter 0
   while {$iter < $ffet(fmax_iterations)} {
     ffet_retime $period
     set wns [sta::worst_slack -max]
     incr iter
-    if {abs($wns) <= $ffet(fmax_tolerance) * $period} {
+    if {$wns >= 0 && ($best eq "" || $period < $best)} {
+      set best $period
+    }
+    if {$wns >= 0 && $wns <= $ffet(fmax_tolerance) * $period} {
       break
     }
-    set period [expr {$period - $wns}]
+    set slope 1.0
+    if {$period != $t0 && $wns != $w0} {
+      set slope [expr {($wns - $w0) / ($period - $t0)}]
+    }
+    set slope [expr {min(1.0, max(0.05, $slope))}]
+    set t0 $period
+    set w0 $wns
+    # aim a little above zero slack so the last step lands on the feasible side
+    set period [expr {$period - ($wns - 0.5 * $ffet(fmax_tolerance) * $period) / $slope}]
   }
+  if {$best eq ""} {
+    error "no period with non-negative setup slack found in $iter re-timings"
+  }
+  set period $best
+  ffet_retime $period
+  set wns [sta::worst_slack -max]
   ffet_emit "fmax.period" $period
   ffet_emit "fmax.iterations" $iter
   ffet_emit_timing fmax
