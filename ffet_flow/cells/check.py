@@ -11,7 +11,10 @@
 - no shorts: on each layer, rects of different nets must not overlap or touch;
 - width and spacing on metal layers: min(width, height) >= the layer's width, and the distance
   between rects of different nets >= the layer's spacing (corner-to-corner distance is
-  Euclidean).
+  Euclidean);
+- connectivity (`check_connectivity`): every net's device terminals are joined by its shapes,
+  contacts, vias and inter-tier links, every pin shape reaches its devices, every supply
+  source/drain reaches its rail, and no via lands on another net.
 
 Device-level layers (active, gates, contacts, links) are checked for boundary and shorts only:
 the tech defines no rules for them. Rect checks are vectorised with numpy over all pairs of a
@@ -88,6 +91,7 @@ def check_layout(layout, tech) -> list[str]:
                 out.append(f"{name}: {layer} spacing {d:g} < {metal.spacing} between "
                            f"{nets[a]} and {nets[b]}")
     out += _check_pins(layout, tech)
+    out += check_connectivity(layout, tech)
     return out
 
 
@@ -120,3 +124,123 @@ def _check_pins(layout, tech) -> list[str]:
 def check_library(layouts, tech) -> list[str]:
     """Violations of every layout of a library (for a CheckFailure in the library build)."""
     return [v for layout in layouts.values() for v in check_layout(layout, tech)]
+
+
+# ---- connectivity (LVS-lite) -------------------------------------------------------------------
+
+
+def _touch(a, b) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def check_connectivity(layout, tech) -> list[str]:
+    """Every net's device terminals are joined by its drawn shapes, and no via joins two nets.
+
+    Terminals come from the layout's column order (source/drain regions and gates per tier;
+    abutting devices share a diffusion region). Connections: same-net metal rects that touch;
+    via cuts to the metals of their two levels; source/drain and gate contacts to the level-0
+    metal of their tier's side (supply contacts to their rail); DM / supervia rects between the
+    two tiers' drains, GM between the two gates, FDM between the M0 and BM0 wires; in a CFET the
+    two gates of a non-split column are one electrode.
+    """
+    from ffet_flow.cells.rules import arch_rules
+
+    rules = arch_rules(layout.arch)
+    cpp = tech.cpp
+    level0 = {s: tech.layers(s)[0].name for s in ("front", "back")}
+    parent: dict = {}
+
+    def find(a):
+        parent.setdefault(a, a)
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(a, b) -> None:
+        parent[find(a)] = find(b)
+
+    terms: dict[str, set] = {}
+    for i, s in enumerate(layout.slots):
+        for tier in ("p", "n"):
+            d = getattr(s, tier)
+            if d is None:
+                continue
+            gx, lx, rx = (i + 1) * cpp, i * cpp + cpp // 2, (i + 1) * cpp + cpp // 2
+            terms.setdefault(d.gate, set()).add((tier, "g", gx))
+            terms.setdefault(d.left, set()).add((tier, "sd", lx))
+            terms.setdefault(d.right, set()).add((tier, "sd", rx))
+        if layout.arch == "cfet" and s.p is not None and s.n is not None and not s.split:
+            union(("p", "g", (i + 1) * cpp), ("n", "g", (i + 1) * cpp))
+    shapes = [(layer, net, r) for layer, items in layout.shapes.items() for net, r in items]
+    metal = {la.name: la for la in tech.all_layers()}
+    vias = {v.name: v for v in tech.all_vias()}
+    out: list[str] = []
+    by_layer: dict[str, list] = {}
+    for k, (layer, net, r) in enumerate(shapes):
+        by_layer.setdefault(layer, []).append((k, net, r))
+    for layer, items in by_layer.items():
+        if layer in metal:
+            for a in range(len(items)):
+                for b in range(a + 1, len(items)):
+                    if items[a][1] == items[b][1] and _touch(items[a][2], items[b][2]):
+                        union(items[a][0], items[b][0])
+        if layer in vias:
+            v = vias[layer]
+            for k, net, r in items:
+                for m in (v.lower, v.upper):
+                    for k2, net2, r2 in by_layer.get(m, ()):
+                        if _touch(r, r2):
+                            if net2 != net:
+                                out.append(f"{layout.name}: {layer} of {net} lands on {m} of "
+                                           f"{net2}")
+                            else:
+                                union(k, k2)
+    for layer, items in by_layer.items():
+        tier = {"PCONT": "p", "PGCONT": "p", "NCONT": "n", "NGCONT": "n"}.get(layer)
+        kind = "g" if "GCONT" in layer else "sd"
+        for k, net, r in items:
+            x = (r[0] + r[2]) // 2
+            if tier is not None:
+                union(k, (tier, kind, x))
+                land = level0[rules.rail_side[net]] if net in ("VDD", "VSS") else \
+                    level0[rules.tier_side[tier]]
+                for k2, net2, r2 in by_layer.get(land, ()):
+                    if net2 == net and _touch(r, r2):
+                        union(k, k2)
+            elif layer in ("DM", "GM"):
+                kd = "g" if layer == "GM" else "sd"
+                union(("p", kd, x), ("n", kd, x))
+            elif layer == "FDM":
+                for side in ("front", "back"):
+                    for k2, net2, r2 in by_layer.get(level0[side], ()):
+                        if net2 == net and r2[0] <= x <= r2[2]:
+                            union(k, k2)
+    for net, ts in sorted(terms.items()):
+        nodes = sorted(ts)
+        if net in ("VDD", "VSS"):
+            nodes = [t for t in nodes if t[1] == "sd"]
+            rails = [k for k, (la, n2, r) in enumerate(shapes) if n2 == net and
+                     (la, r) in set(layout.rails.get(net, ()))]
+            if nodes and not rails:
+                out.append(f"{layout.name}: no {net} rail")
+                continue
+            roots = {find(t) for t in nodes} | {find(k) for k in rails[:1]}
+            if len({find(k) for k in rails}) > 1:
+                roots |= {find(k) for k in rails}
+        else:
+            roots = {find(t) for t in nodes}
+        if len(roots) > 1:
+            out.append(f"{layout.name}: net {net} is open ({len(roots)} separate parts)")
+    for pin, items in layout.pins.items():
+        pin_terms = terms.get(pin)
+        if not pin_terms:
+            continue
+        root = find(sorted(pin_terms)[0])
+        for layer, r in items:
+            k = next((k for k, (la, n2, r2) in enumerate(shapes)
+                      if la == layer and n2 == pin and r2 == r), None)
+            if k is None or find(k) != root:
+                out.append(f"{layout.name}: pin {pin} shape on {layer} is not joined to the "
+                           f"net's devices")
+    return out

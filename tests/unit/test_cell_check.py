@@ -69,3 +69,31 @@ def test_shape_outside_boundary(base):
     out = (lay.width - 10, 100, lay.width + 30, 128)
     v = check_layout(_with(lay, "M0", list(lay.shapes["M0"]) + [("n9", out)]), tech)
     assert any("outside the cell boundary" in x for x in v)
+
+
+def _drop(lay, layer, net):
+    items = list(lay.shapes[layer])
+    k = next(i for i, (n, _r) in enumerate(items) if n == net)
+    return _with(lay, layer, items[:k] + items[k + 1:])
+
+
+def test_open_nets_are_caught(base):
+    tech, lay = base
+    # the drain merge is the only link between the p drains (front) and the n drain (back)
+    v = check_layout(_drop(lay, "DM", "Y"), tech)
+    assert any("net Y is open" in x for x in v)
+    # a missing contact leaves the back pin of Y floating
+    v = check_layout(_drop(lay, "NCONT", "Y"), tech)
+    assert any("pin Y" in x and "not joined" in x for x in v)
+
+
+def test_via_on_foreign_net_is_caught(base):
+    tech, lay = base
+    (layer, r), = lay.pins["B"]
+    cx, cy = (r[0] + r[2]) // 2, (r[1] + r[3]) // 2
+    v0 = tech.vias("back")[0] if layer == "BM0" else tech.vias("front")[0]
+    cut = (cx - v0.cut // 2, cy - v0.cut // 2, cx + v0.cut // 2, cy + v0.cut // 2)
+    shapes = dict(lay.shapes)
+    shapes[v0.name] = (("A", cut),)
+    bad = dataclasses.replace(lay, shapes=MappingProxyType(shapes))
+    assert any("lands on" in x for x in check_layout(bad, tech))
