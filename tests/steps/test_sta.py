@@ -160,16 +160,17 @@ def test_tcl_word_round_trips_through_opensta(tmp_path):
 
 def test_fmax_when_io_delays_scale_with_the_period(design, tmp_path):
     """Output delay of 0.7 x period: the output path's slack grows 0.3 ns per ns of period, so
-    T - WNS underestimates T_min and the refinement must find it; 1.02/0.95 check again."""
+    from a loose target T - WNS overestimates T_min and the refinement must find it; then the
+    1.02/0.95 check again."""
     _, artifacts, design_dir, *_ = design
     sdc = tmp_path / "io.sdc"
     sdc.write_text((design_dir / "tiny.sdc").read_text().replace("0.2 * $clk_period",
                                                                  "0.7 * $clk_period"))
     common = dict(netlist=artifacts["netlist"], liberty=artifacts["cells_lib"],
                   spef=artifacts["spef"], sdc=sdc, top="tiny", activity=0.1)
-    run_signoff(period_ns=PERIOD, out_dir=tmp_path, log_path=tmp_path / "sta.log", **common)
+    run_signoff(period_ns=2 * PERIOD, out_dir=tmp_path, log_path=tmp_path / "sta.log", **common)
     fmax = json.loads((tmp_path / "timing.json").read_text())["fmax"]
-    assert fmax["min_period"] > fmax["first_estimate"] * 1.01
+    assert fmax["min_period"] < fmax["first_estimate"] * 0.9
     assert 0 <= fmax["at_min_period"]["setup"]["ws"] <= 1e-3 * fmax["min_period"]
     for factor, ok in ((1.02, True), (0.95, False)):
         out = tmp_path / f"x{factor}"
