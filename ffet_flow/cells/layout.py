@@ -272,7 +272,7 @@ def _pin_need(side: str | None) -> tuple[str, ...]:
     return {"front": ("front",), "back": ("back",), "both": ("front", "back"), None: ()}[side]
 
 
-def build_layout(cell, tech, pin_sides: Mapping[str, str]) -> CellLayout:
+def build_layout(cell, tech, pin_sides: Mapping[str, str], source: str = "tech") -> CellLayout:
     """Layout of one cell for `tech`; pin_sides maps each signal pin to front/back/both.
 
     Tries the column orders of `column_orders` best first (fewest columns) and keeps the
@@ -283,13 +283,14 @@ def build_layout(cell, tech, pin_sides: Mapping[str, str]) -> CellLayout:
     first_error = None
     for slots in orders:
         try:
-            return _build(cell, tech, pin_sides, slots)
+            return _build(cell, tech, pin_sides, slots, source)
         except ConfigError as exc:
             first_error = first_error or exc
     raise first_error
 
 
-def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...]) -> CellLayout:
+def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
+           source: str) -> CellLayout:
     rules = R.arch_rules(tech.arch)
     cpp, height, dbu = tech.cpp, tech.cell_height, tech.dbu
     grids = side_grids(tech)
@@ -464,7 +465,7 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...]) ->
         avail = len(grids[side].tracks) if side in grids else len(up_grid[up_layer[side].side])
         at_least = f"at least {tmin:g}" if tmin is not None else "more than 12"
         raise ConfigError(Issue(
-            "tech", "cell_height_tracks", tech.cell_height_tracks,
+            source, "cell_height_tracks", tech.cell_height_tracks,
             f"cell {cell.name} needs {n} {name} tracks but {avail} fit after the rails; "
             f"allowed: {at_least} tracks"))
     plans = list(choice.values())
@@ -636,14 +637,16 @@ def _merge_fingers(par: Mapping[str, NetParasitics]) -> dict[str, NetParasitics]
     return out
 
 
-def build_layouts(cells: Sequence, tech, sides: Mapping[str, Mapping[str, str]]
-                  ) -> dict[str, CellLayout]:
-    """Layouts of many cells; every cell that does not fit is reported in one ConfigError."""
+def build_layouts(cells: Sequence, tech, sides: Mapping[str, Mapping[str, str]],
+                  source: str = "tech") -> dict[str, CellLayout]:
+    """Layouts of many cells; every cell that does not fit is reported in one ConfigError.
+
+    source: where cell_height_tracks came from (e.g. the tech TOML path), for the message."""
     out: dict[str, CellLayout] = {}
     issues: list[Issue] = []
     for cell in cells:
         try:
-            out[cell.name] = build_layout(cell, tech, sides.get(cell.name, {}))
+            out[cell.name] = build_layout(cell, tech, sides.get(cell.name, {}), source)
         except ConfigError as exc:
             issues.extend(exc.issues)
     if issues:

@@ -110,3 +110,25 @@ def test_too_few_tracks_is_config_error():
     lines = str(exc.value).splitlines()
     assert len(lines) >= 2  # every cell that does not fit is reported at once
     assert all("cell_height_tracks = 2.5" in ln and "at least" in ln for ln in lines)
+
+
+def test_column_rules(libs):
+    _, _, fl = libs["ffet", 0.5]
+    _, _, cl = libs["cfet", 0.5]
+    # classic NAND2: two columns sharing diffusion, no break; the output drains align (DM)
+    nand = fl["NAND2_X1"]
+    assert len(nand.slots) == 2 and not any(s.dummy for s in nand.slots)
+    assert [k for k, _ in nand.parasitics["Y"].links] == ["DM"]
+    for name in ("DFF_X1", "DFFR_X2"):
+        slots = cl[name].slots
+        splits = [i for i, s in enumerate(slots) if s.split]
+        assert splits, name  # the clocked inverters have split gates
+        for i in splits:  # CFET: a dummy position next to every split-gate column
+            assert (i > 0 and slots[i - 1].dummy) or (i + 1 < len(slots) and slots[i + 1].dummy)
+        ffet_dummies = sum(s.dummy for s in fl[name].slots)
+        assert ffet_dummies < sum(s.dummy for s in slots)
+    # every device of the netlist appears exactly once per finger
+    for cell in all_cells():
+        lay = fl[cell.name]
+        devs = [d.name for s in lay.slots for d in (s.p, s.n) if d is not None]
+        assert len(devs) == len(set(devs)) == sum(t.width_units for t in cell.transistors)
