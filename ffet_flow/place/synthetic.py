@@ -25,8 +25,11 @@ MIX = (0.20, 0.30, 0.20, 0.15, 0.15)  # share of each cell in a netlist (flip-fl
 TAIL_EXPONENT = 0.8
 
 
-def synthetic_lef(back_input_fraction: float = 0.5, dual_outputs: bool = True) -> str:
-    """LEF text of the synthetic library (dbu 2000 per micron in UNITS)."""
+def synthetic_lef(back_input_fraction: float = 0.5, dual_outputs: bool = True,
+                  part: str = "all") -> str:
+    """LEF text of the synthetic library (dbu 2000 per micron in UNITS).
+
+    part: "all", "tech" (units, layers, site) or "cells" (macros only)."""
     nm = 0.001
     site_w, row_h = 51 * nm, 98 * nm
     lines = ["VERSION 5.8 ;", 'BUSBITCHARS "[]" ;', 'DIVIDERCHAR "/" ;',
@@ -41,6 +44,10 @@ def synthetic_lef(back_input_fraction: float = 0.5, dual_outputs: bool = True) -
                       f"END {prefix}{name}"]
     lines += ["SITE ffet_site", "  CLASS CORE ;", "  SYMMETRY Y ;",
               f"  SIZE {site_w:.4f} BY {row_h:.4f} ;", "END ffet_site"]
+    if part == "tech":
+        return "\n".join(lines + ["END LIBRARY"]) + "\n"
+    if part == "cells":
+        lines = ["VERSION 5.8 ;", 'BUSBITCHARS "[]" ;', 'DIVIDERCHAR "/" ;']
     inputs = [(c, p) for c, _, ins in CELLS for p in ins]
     back = {inputs[k] for k in range(len(inputs))
             if int((k + 1) * back_input_fraction) > int(k * back_input_fraction)}
