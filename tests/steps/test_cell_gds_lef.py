@@ -68,3 +68,40 @@ def test_klayout_reads_lef_with_tech_lef(lib):
     else:
         assert "LAYER M0 ;" in y and "LAYER BM0 ;" not in y
     assert "USE POWER ;" in nand and "USE GROUND ;" in nand
+
+
+_SCRIPT = """
+import sys
+from pathlib import Path
+from ffet_flow.cells.gds import write_cells_gds
+from ffet_flow.cells.layout import build_layouts
+from ffet_flow.cells.lef import write_cells_lef
+from ffet_flow.cells.netlists import cell_set
+from ffet_flow.cells.pinsides import assign_pin_sides
+from ffet_flow.config import load_config
+from ffet_flow.tech.model import build_tech
+out = Path(sys.argv[1])
+tech = build_tech(load_config([sys.argv[2]]))
+cells = cell_set(["NAND3_X2", "AOI22_X2", "XOR2_X1", "DFFR_X2", "TIELO_X1"])
+sides = assign_pin_sides(cells, 0.5, True)
+layouts = build_layouts(cells, tech, sides)
+write_cells_lef(layouts, tech, sides, out / "cells.lef", cells)
+write_cells_gds(layouts, tech, out / "cells.gds")
+"""
+
+
+def test_identical_across_processes(tmp_path, python):
+    """Same inputs give byte-identical files in fresh processes with different hash seeds."""
+    import os
+    import subprocess
+
+    outs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / seed
+        out.mkdir()
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([python, "-c", _SCRIPT, str(out), str(ROOT / "pdk" / "ffet.toml")],
+                       check=True, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+        outs.append(out)
+    for name in ("cells.lef", "cells.gds"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
