@@ -132,3 +132,19 @@ def test_column_rules(libs):
         lay = fl[cell.name]
         devs = [d.name for s in lay.slots for d in (s.p, s.n) if d is not None]
         assert len(devs) == len(set(devs)) == sum(t.width_units for t in cell.transistors)
+
+
+def test_inverter_output_parasitics_by_hand(libs):
+    """FFET INV_X1 output Y, dual-sided: one pad per side, one contact per side, one DM."""
+    tech, _, fl = libs["ffet", 0.5]
+    m0 = tech.layer("M0")
+    y = fl["INV_X1"].parasitics["Y"]
+    # drain at x = cpp + cpp/2 = 153 dbu; pad +-14 widened to the grid point 102 - 14 = 88:
+    # 88..167 = 79 dbu = 0.0395 um on each side
+    length_um = 2 * 0.0395
+    c_contact = 2 * 8.8541878128e-3 * 7.0 * (28 * 25 * 1e-6) / (8.5e-3)
+    r = m0.r_per_um * length_um + 2 * 36.9 + 65.0
+    c = m0.c_per_um * length_um + 2 * c_contact + 2 * c_contact
+    assert y.r_ohm == pytest.approx(r, rel=1e-9)
+    assert y.c_ff == pytest.approx(c, rel=1e-9)
+    assert y.links == (("DM", 65.0),)
