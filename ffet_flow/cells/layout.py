@@ -451,23 +451,28 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
             break
         current, choice, up, res = best
     needed = {s: res[s][1] for s in SIDES}
-    short = {s: n for s, n in needed.items() if n > len(grids[s].tracks)}
+    # (layer, tracks needed, tracks available) of every overflowing layer
+    short = [(lay[s].name, needed[s], len(grids[s].tracks)) for s in SIDES
+             if needed[s] > len(grids[s].tracks)]
     if not short and stub_conflicts(res, up):
-        short = {s: needed[s] + 1 for s in SIDES if up[s]}
-    short.update({up_layer[s].name: res[s][3] for s in SIDES if res[s][3] > len(up_grid[s])})
+        short = [(lay[s].name, needed[s] + 1, len(grids[s].tracks)) for s in SIDES if up[s]]
+    short += [(up_layer[s].name, res[s][3], len(up_grid[s])) for s in SIDES
+              if res[s][3] > len(up_grid[s])]
     if short:
-        tmin = min_height_tracks(tech, {s: n for s, n in short.items() if s in SIDES}
-                                 or needed)
+        tmin = min_height_tracks(tech, {s: max(needed[s], len(grids[s].tracks) + 1)
+                                        for s in SIDES if any(x[0] == lay[s].name
+                                                              for x in short)} or needed)
         if tmin is not None and tmin <= tech.cell_height_tracks:
-            tmin = tech.cell_height_tracks + 0.5  # level-1 stubs collide: one more track
-        side, n = next(iter(short.items()))
-        name = lay[side].name if side in lay else side
-        avail = len(grids[side].tracks) if side in grids else len(up_grid[up_layer[side].side])
+            tmin = tech.cell_height_tracks + 0.5
+        name, n, avail = short[0]
         at_least = f"at least {tmin:g}" if tmin is not None else "more than 12"
+        few = [s for s in SIDES if len(tech.layers(s)) < 3]
+        hint = (" (or at least 3 metal layers on the " + " and ".join(few) + " side for "
+                "intra-cell level-2 wiring)") if few else ""
         raise ConfigError(Issue(
             source, "cell_height_tracks", tech.cell_height_tracks,
             f"cell {cell.name} needs {n} {name} tracks but {avail} fit after the rails; "
-            f"allowed: {at_least} tracks"))
+            f"allowed: {at_least} tracks{hint}"))
     plans = list(choice.values())
     track_of = {s: res[s][0] for s in SIDES}
     up_track_of = {s: res[s][2] for s in SIDES}
