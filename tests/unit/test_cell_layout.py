@@ -148,3 +148,13 @@ def test_inverter_output_parasitics_by_hand(libs):
     assert y.r_ohm == pytest.approx(r, rel=1e-9)
     assert y.c_ff == pytest.approx(c, rel=1e-9)
     assert y.links == (("DM", 65.0),)
+
+
+def test_too_few_layers_for_level2_wiring_is_named():
+    _cfg, tech = _tech("ffet", "layers_front=2", "layers_back=2")
+    cells = cell_set(["AOI22_X2"])
+    with pytest.raises(ConfigError) as exc:
+        build_layouts(cells, tech, assign_pin_sides(cells, 0.5, True), source="pdk/ffet.toml")
+    text = str(exc.value)
+    assert text.startswith("pdk/ffet.toml: cell_height_tracks = 3.5:")
+    assert "at least 3 metal layers" in text
