@@ -81,6 +81,7 @@ class Wire:
     y0: int
     x1: int
     y1: int
+    c_per_um: float | None = None  # fF/um; None: the layer's worst-case value
 
 
 @dataclass(frozen=True)
@@ -102,12 +103,18 @@ class NetRoute:
 
 @dataclass(frozen=True)
 class LayerRC:
-    """What the extractor needs of one metal layer: side, level, R (Ohm/um), C (fF/um)."""
+    """What the extractor needs of one metal layer: side, level, R (Ohm/um), C (fF/um,
+    both neighbours present), and for the neighbour-aware mode (ffet_flow/extract/coupling.py)
+    the track pitch (dbu; 0 disables it) and the capacitance of one side of the line with the
+    neighbour present (c_side_full) or absent (c_side_iso), fF/um."""
 
     side: str
     level: int
     r_per_um: float
     c_per_um: float
+    pitch: int = 0
+    c_side_full: float = 0.0
+    c_side_iso: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -152,9 +159,23 @@ class RcNet:
 
 
 def rc_tech_from(tech) -> RcTech:
-    """Build the extractor's view of a `ffet_flow.tech.model.Tech`."""
-    layers = {la.name: LayerRC(la.side, la.level, la.r_per_um, la.c_per_um)
-              for la in tech.all_layers()}
+    """Build the extractor's view of a `ffet_flow.tech.model.Tech`.
+
+    c_side_iso: half the Wong/PTM ground capacitance of the line with its spacing taken as
+    100 pitches (the coupling term is then below 0.1 % of its minimum-spacing value and the
+    fringe field ends on the planes), the same model tech/rc.py uses for `c_per_um`.
+    """
+    from ffet_flow.tech import rc
+
+    layers = {}
+    for la in tech.all_layers():
+        nm = 1000.0 / tech.dbu
+        cg_iso, _, _ = rc.wong_capacitance(la.width * nm, 100 * la.pitch * nm,
+                                           la.thickness * nm,
+                                           (la.dielectric_height or la.thickness) * nm,
+                                           la.k_eff)
+        layers[la.name] = LayerRC(la.side, la.level, la.r_per_um, la.c_per_um, la.pitch,
+                                  la.c_per_um / 2.0, float(cg_iso) / 2.0)
     vias = {v.name: ViaRC(v.lower, v.upper, v.resistance) for v in tech.all_vias()}
     return RcTech(dbu=tech.dbu, layers=layers, vias=vias)
 
@@ -231,6 +252,7 @@ def build_rc_net(route: NetRoute, tech: RcTech) -> RcNet:
     by_y, by_x = _split_index(route.wires, route.vias, tech)
     for w in route.wires:
         lrc = tech.layers[w.layer]
+        c_um = lrc.c_per_um if w.c_per_um is None else w.c_per_um
         x0, x1 = (w.x0, w.x1) if w.x0 <= w.x1 else (w.x1, w.x0)
         y0, y1 = (w.y0, w.y1) if w.y0 <= w.y1 else (w.y1, w.y0)
         if y0 == y1:  # horizontal: stops at every point strictly inside on this line
@@ -246,7 +268,7 @@ def build_rc_net(route: NetRoute, tech: RcTech) -> RcNet:
             a, b = node(w.layer, ax, ay), node(w.layer, bx, by)
             if a == b:
                 continue
-            half = 0.5 * lrc.c_per_um * length
+            half = 0.5 * c_um * length
             caps[a] += half
             caps[b] += half
             res.append((a, b, lrc.r_per_um * length))

@@ -25,13 +25,26 @@ from ffet_flow.util import atomic_path
 _PLAIN = re.compile(r"[A-Za-z0-9_]")
 _BUS_BIT = re.compile(r"^(.*)\[(\d+)\]$")
 
-HEADER_NOTES = (
-    "Dual-sided extraction by ffet-flow: front (M*) and back (BM*) wiring of a net are one",
-    "RC tree joined at the driver's dual-sided output pin.",
-    "Coupling capacitance is folded into ground capacitance (both same-level neighbours at",
-    "minimum spacing, Wong/PTM model); no *CC entries are written.",
-    "Pin capacitances are not included (PIN_CAP NONE): the timer adds them from the Liberty.",
-)
+_COUPLING_NOTES = {
+    "worst": ("Coupling capacitance is folded into ground capacitance (both same-level",
+              "neighbours at minimum spacing along every wire, Wong/PTM model);",
+              "no *CC entries are written."),
+    "neighbours": ("Coupling capacitance is folded into ground capacitance: per wire side,",
+                   "minimum-spacing Wong/PTM C where the adjacent track holds wiring, the",
+                   "isolated-line ground C where it is empty; no *CC entries are written."),
+}
+
+
+def header_notes(coupling: str = "worst") -> tuple[str, ...]:
+    """The SPEF header comment: what the file models (coupling mode: 'worst'|'neighbours')."""
+    return ("Dual-sided extraction by ffet-flow: front (M*) and back (BM*) wiring of a net are",
+            "one RC tree joined at the driver's dual-sided output pin.",
+            *_COUPLING_NOTES[coupling],
+            "Pin capacitances are not included (PIN_CAP NONE): the timer adds them from the",
+            "Liberty.")
+
+
+HEADER_NOTES = header_notes("worst")
 
 
 def spef_escape(name: str) -> str:
@@ -118,9 +131,10 @@ def _node_order(key: object) -> tuple[int, int]:
     return (0, key[1]) if isinstance(key, tuple) else (1, int(key))
 
 
-def write_spef(path: Path, design: str, nets: Sequence[RcNet], ports: Sequence[Port]) -> None:
+def write_spef(path: Path, design: str, nets: Sequence[RcNet], ports: Sequence[Port],
+               notes: Iterable[str] = HEADER_NOTES) -> None:
     """Write the SPEF atomically."""
-    text = spef_text(design, nets, ports)
+    text = spef_text(design, nets, ports, notes)
     with atomic_path(Path(path)) as tmp:
         tmp.write_text(text, encoding="utf-8")
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from ffet_flow.errors import ConfigError, Issue
+from ffet_flow.extract.coupling import neighbour_capacitance
 from ffet_flow.extract.from_def import routes_from_def
 from ffet_flow.extract.rctree import build_rc_net, rc_tech_from
-from ffet_flow.extract.spef import write_spef
+from ffet_flow.extract.spef import header_notes, write_spef
 from ffet_flow.log import Progress
 from ffet_flow.steps.base import Step, StepContext
 
@@ -31,8 +32,12 @@ def _pin_sides(path: Path | None) -> dict[str, dict[str, str]] | None:
 
 
 def extract_design(routed_def: Path, layers_json: Path, cells_lib: Path, cells_lef: Path,
-                   pins_json: Path | None, spef_out: Path, logger=None) -> dict[str, Any]:
-    """Extract `routed_def` into `spef_out`; return the step's metrics."""
+                   pins_json: Path | None, spef_out: Path, logger=None,
+                   coupling: str = "neighbours") -> dict[str, Any]:
+    """Extract `routed_def` into `spef_out`; return the step's metrics.
+
+    coupling: 'neighbours' (per-side occupancy of the adjacent tracks, extract/coupling.py) or
+    'worst' (layers.json c_per_um everywhere)."""
     from ffet_flow.io.def_ import read_def
     from ffet_flow.io.lef import read_lef
     from ffet_flow.io.liberty import read_liberty
@@ -47,6 +52,11 @@ def extract_design(routed_def: Path, layers_json: Path, cells_lib: Path, cells_l
     lef_lib = read_lef([cells_lef], dbu_per_micron=design.dbu)
     liberty = read_liberty(cells_lib)
     routes, ports = routes_from_def(design, lef_lib, liberty, rct, _pin_sides(pins_json))
+    if coupling == "neighbours":
+        routes = neighbour_capacitance(routes, rct)
+    elif coupling != "worst":
+        raise ConfigError(Issue("config", "extract_coupling", coupling,
+                                "allowed: 'neighbours', 'worst'"))
     progress = Progress(len(routes), "extract nets", logger) if logger else None
     nets = []
     chunk, last = max(len(routes) // 10, 1), 0
@@ -55,7 +65,7 @@ def extract_design(routed_def: Path, layers_json: Path, cells_lib: Path, cells_l
         if progress and (i % chunk == 0 or i == len(routes)):
             progress.update(f"{i} nets", advance=i - last)
             last = i
-    write_spef(spef_out, design.name, nets, ports)
+    write_spef(spef_out, design.name, nets, ports, header_notes(coupling))
     cap = {"front": 0.0, "back": 0.0}
     for n in nets:
         for side, c in n.cap_by_side.items():
@@ -79,9 +89,10 @@ class ExtractStep(Step):
     name = "extract"
     inputs = ("routed_def", "layers_json", "cells_lib", "cells_lef", "pins_json", "netlist")
     outputs: Mapping[str, str] = {"spef": "design.spef"}
-    version = 1
+    version = 2
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         return extract_design(ctx.inputs["routed_def"], ctx.inputs["layers_json"],
                               ctx.inputs["cells_lib"], ctx.inputs["cells_lef"],
-                              ctx.inputs.get("pins_json"), self.out(ctx, "spef"), ctx.logger)
+                              ctx.inputs.get("pins_json"), self.out(ctx, "spef"), ctx.logger,
+                              coupling=ctx.config.extract_coupling)

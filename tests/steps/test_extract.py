@@ -43,10 +43,33 @@ def extracted(tmp_path_factory):
     return tech, results[0], artifacts, cfg, tmp
 
 
-def _hand_caps(tech):
-    front = sum(n / tech.dbu * tech.layer(la).c_per_um for la, n in N1_WIRES[:3])
-    back = sum(n / tech.dbu * tech.layer(la).c_per_um for la, n in N1_WIRES[3:])
+def _hand_caps(tech, coupling="neighbours"):
+    """n1's wire capacitance by hand (fF). No other net is routed, so in the default
+    'neighbours' mode every wire side is isolated (2 x c_side_iso per um); 'worst' uses
+    layers.json's c_per_um (both neighbours present)."""
+    from ffet_flow.extract.rctree import rc_tech_from
+
+    rct = rc_tech_from(tech)
+
+    def c_um(layer):
+        return tech.layer(layer).c_per_um if coupling == "worst" else \
+            2 * rct.layers[layer].c_side_iso
+
+    front = sum(n / tech.dbu * c_um(la) for la, n in N1_WIRES[:3])
+    back = sum(n / tech.dbu * c_um(la) for la, n in N1_WIRES[3:])
     return front, back
+
+
+def test_worst_case_mode_uses_the_layer_c_per_um(extracted, tmp_path):
+    tech, _, artifacts, cfg, _ = extracted
+    res = run_steps([ExtractStep()], cfg.replace(extract_coupling="worst"), tmp_path / "run",
+                    artifacts=artifacts)
+    spef = read_spef(res[0].outputs["spef"])
+    front, back = _hand_caps(tech, "worst")
+    assert spef.nets["n1"].total_cap == pytest.approx(front + back, rel=1e-5)
+    assert any("both same-level" in c for c in spef.comments)
+    iso_front, iso_back = _hand_caps(tech)
+    assert iso_front + iso_back < 0.75 * (front + back)  # isolated lines: no coupling part
 
 
 def test_two_sided_net_has_one_driver_node_and_front_plus_back_cap(extracted):
