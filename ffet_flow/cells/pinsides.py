@@ -8,9 +8,10 @@ evenly over cells and over pin positions:
   N_c counts the inputs of the cells up to and including c (a Bresenham / error-diffusion
   sequence), so the library total is round(density * N) and every prefix stays within one pin
   of its share;
-- inside a cell the k back pins take evenly spaced positions starting at a rotating offset that
-  advances by k after every cell, so the first, second, ... input positions are used in turn
-  (e.g. at density 0.5 NAND2 gets B on the back, the next two-input cell A).
+- inside a cell the k back pins take the input positions (first, second, ...) whose share of
+  back pins over the cells so far is lowest, ties broken by an order that rotates by one
+  position per cell; so every position ends up near the requested density too (exact
+  fractions, no floating-point ties).
 
 Outputs are dual-sided ("both") exactly when the back side carries signals; otherwise every pin
 is on the front. TIE outputs follow the outputs; FILL cells have no pins.
@@ -19,12 +20,13 @@ is on the front. TIE outputs follow the outputs; FILL cells have no pins.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 
 from ffet_flow.errors import ConfigError, Issue
 
-POLICY = ("bresenham-v1: running quota round(density * inputs so far) per cell in library "
-          "order; evenly spaced positions inside a cell from an offset rotating by the number "
-          "of back pins; outputs 'both' when the back side carries signals")
+POLICY = ("bresenham-v2: running quota round(density * inputs so far) per cell in library "
+          "order; inside a cell the positions with the lowest back share so far (ties: order "
+          "rotating by one per cell); outputs 'both' when the back side carries signals")
 
 
 def assign_pin_sides(cells: Sequence, density: float, back_signals: bool
@@ -38,6 +40,8 @@ def assign_pin_sides(cells: Sequence, density: float, back_signals: bool
     seen = 0
     assigned = 0
     offset = 0
+    pos_back: dict[int, int] = {}
+    pos_seen: dict[int, int] = {}
     for cell in cells:
         ins = list(cell.inputs)
         seen += len(ins)
@@ -46,9 +50,15 @@ def assign_pin_sides(cells: Sequence, density: float, back_signals: bool
         assigned += k
         back = set()
         if k and ins:
+            # the k positions whose back share so far is lowest (ties: rotating order)
             n = len(ins)
-            back = {ins[(offset + (i * n) // k) % n] for i in range(k)}
-            offset = (offset + k) % max(n, 1)
+            order = sorted(range(n), key=lambda i: (
+                Fraction(pos_back.get(i, 0), pos_seen.get(i, 0) + 1), (i - offset) % n))
+            back = {ins[i] for i in order[:k]}
+            offset += 1
+        for i, p in enumerate(ins):
+            pos_seen[i] = pos_seen.get(i, 0) + 1
+            pos_back[i] = pos_back.get(i, 0) + (p in back)
         sides = {p: ("back" if p in back else "front") for p in ins}
         for p in cell.outputs:
             sides[p] = "both" if back_signals else "front"

@@ -55,3 +55,18 @@ def test_density_outside_range_is_config_error(bad):
     with pytest.raises(ConfigError) as exc:
         assign_pin_sides(all_cells(), bad, True)
     assert "input_pin_density" in str(exc.value)
+
+
+@pytest.mark.parametrize("density", [0.1, 0.25, 1 / 3, 0.5, 0.7, 0.9])
+def test_every_input_position_near_the_density(density):
+    """First, second, third, fourth inputs each get about `density` of back pins."""
+    cells = all_cells()
+    sides = assign_pin_sides(cells, density, True)
+    back: dict[int, int] = {}
+    seen: dict[int, int] = {}
+    for c in cells:
+        for i, p in enumerate(c.inputs):
+            seen[i] = seen.get(i, 0) + 1
+            back[i] = back.get(i, 0) + (sides[c.name][p] == "back")
+    for i in seen:
+        assert abs(back[i] - density * seen[i]) <= 1.5, (i, back[i], seen[i])
