@@ -151,10 +151,11 @@ def test_inverter_output_parasitics_by_hand(libs):
 
 
 def test_too_few_layers_for_level2_wiring_is_named():
-    _cfg, tech = _tech("ffet", "layers_front=2", "layers_back=2")
-    cells = cell_set(["AOI22_X2"])
+    # CFET XOR2_X1 needs level-2 wiring at 4T (all its pins share the front M0)
+    _cfg, tech = _tech("cfet", "layers_front=2")
+    cells = cell_set(["XOR2_X1"])
     with pytest.raises(ConfigError) as exc:
-        build_layouts(cells, tech, assign_pin_sides(cells, 0.5, True), source="pdk/ffet.toml")
+        build_layouts(cells, tech, assign_pin_sides(cells, 0.0, False), source="pdk/cfet.toml")
     text = str(exc.value)
-    assert text.startswith("pdk/ffet.toml: cell_height_tracks = 3.5:")
-    assert "at least 3 metal layers" in text
+    assert text.startswith("pdk/cfet.toml: cell_height_tracks = 4.0:")
+    assert "at least 3 metal layers on the front side" in text
