@@ -31,14 +31,20 @@ proc ffet_emit_power {tag} {
   ffet_emit "$tag.power_total" [lindex $p 3]
 }
 
-# The worst setup path: start and end pins, then every point (pin, driver?, cell, arrival).
+# The worst setup path of all path groups: start and end pins, then every point (pin, driver?, cell, arrival).
 proc ffet_emit_path {tag} {
   set ends [find_timing_paths -path_delay max -group_count 1]
   if {[llength $ends] == 0} {
     ffet_emit "$tag.path_count" 0
     return
   }
-  set pe [lindex $ends 0]
+  # one path per path group (clock, asynchronous, ...): keep the worst
+  set pe ""
+  foreach e $ends {
+    if {$pe eq "" || [get_property $e slack] < [get_property $pe slack]} {
+      set pe $e
+    }
+  }
   ffet_emit "$tag.path_count" 1
   ffet_emit "$tag.path_start" [get_full_name [get_property $pe startpoint]]
   ffet_emit "$tag.path_end" [get_full_name [get_property $pe endpoint]]

@@ -178,3 +178,33 @@ def test_fmax_when_io_delays_scale_with_the_period(design, tmp_path):
         m = run_signoff(period_ns=factor * fmax["min_period"], out_dir=out,
                         log_path=out / "sta.log", **common)
         assert (m["finish__timing__setup__ws"] >= 0) is ok
+
+
+ASYNC_NETLIST = """module areset (clk, rst_n, a, y);
+  input clk, rst_n, a;
+  output y;
+  wire q0, n1, n2, n3;
+  DFFR_X1 r0 (.D(a), .CLK(clk), .RN(rst_n), .Q(q0));
+  INV_X1 u1 (.A(q0), .Y(n1));
+  INV_X1 u2 (.A(n1), .Y(n2));
+  INV_X1 u3 (.A(n2), .Y(n3));
+  DFFR_X1 r1 (.D(n3), .CLK(clk), .RN(rst_n), .Q(y));
+endmodule
+"""
+
+
+def test_critical_path_is_the_worst_of_all_path_groups(tmp_path):
+    """The reset pins form OpenSTA's asynchronous path group (recovery checks); the reported
+    critical path must still be the worst one (register to register here)."""
+    netlist = tmp_path / "areset.v"
+    netlist.write_text(ASYNC_NETLIST)
+    sdc = tmp_path / "c.sdc"
+    sdc.write_text("create_clock -name clk -period 1.0 [get_ports clk]\n"
+                   "set_input_delay 0.01 -clock clk [get_ports {a rst_n}]\n"
+                   "set_output_delay 0.01 -clock clk [get_ports y]\n")
+    m = run_signoff(netlist=netlist, liberty=GOLDEN / "tiny.lib", spef=None, sdc=sdc,
+                    top="areset", period_ns=0.1, activity=0.1, out_dir=tmp_path,
+                    log_path=tmp_path / "sta.log")
+    path = json.loads((tmp_path / "timing.json").read_text())["critical_path"]
+    assert path["slack"] == pytest.approx(m["finish__timing__setup__ws"], abs=1e-6)
+    assert (path["start"], path["end"], path["stages"]) == ("r0/Q", "r1/D", 4)
