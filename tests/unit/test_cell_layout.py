@@ -159,3 +159,20 @@ def test_too_few_layers_for_level2_wiring_is_named():
     text = str(exc.value)
     assert text.startswith("pdk/cfet.toml: cell_height_tracks = 4.0:")
     assert "at least 3 metal layers on the front side" in text
+
+
+@pytest.mark.parametrize("arch,sets", [
+    ("ffet", ("signal_sides=front",)),
+    ("ffet", ("cpp=48", "cell_height_tracks=4", "input_pin_density=0.3")),
+    ("ffet", ("layers_front=5", "layers_back=5", "input_pin_density=0.7")),
+    ("cfet", ("cpp=54", "cell_height_tracks=5")),
+])
+def test_variants_check_clean(arch, sets):
+    cfg, tech = _tech(arch, *sets)
+    sides = assign_pin_sides(all_cells(), cfg.effective_input_pin_density,
+                             tech.signal_sides == "both")
+    layouts = build_layouts(all_cells(), tech, sides)
+    assert [v for lay in layouts.values() for v in check_layout(lay, tech)] == []
+    if tech.signal_sides == "front":  # single-sided signals: no pin on the back
+        assert all(la == "M0" for lay in layouts.values() for items in lay.pins.values()
+                   for la, _r in items)
