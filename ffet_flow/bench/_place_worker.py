@@ -1,7 +1,7 @@
 """One synthetic placement run in its own process (for runtime and peak-memory scaling).
 
-`python -m ffet_flow.bench._place_worker CELLS SEED EFFORT` prints one JSON line: seconds of
-the placement (problem build + Coloquinte + site snapping + legality check, not the netlist
+`python -m ffet_flow.bench._place_worker CELLS SEED EFFORT` prints one JSON line: wall and CPU
+(user + system) seconds of the placement (problem build + Coloquinte + site snapping + legality check, not the netlist
 generation), peak resident memory of the process (MiB), HPWL per side and legality.
 """
 
@@ -32,12 +32,16 @@ def main(argv: list[str]) -> int:
     design = design_from_netlist(synthetic_netlist(cells, seed), lib)
     floorplan(design, lib, FloorplanOptions(utilization=0.7))
     start = time.monotonic()
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     problem = build_problem(design, lib)
     result = place(problem, PlaceOptions(effort=effort, seed=seed, density=0.7))
     violations = check_legality(problem, result.x, result.y, result.orient)
     seconds = time.monotonic() - start
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"cells": cells, "seconds": round(seconds, 2), "peak_mib": round(peak, 1),
+    print(json.dumps({"cells": cells, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+                      "peak_mib": round(peak, 1),
                       "stages": {k: round(v, 2) for k, v in result.seconds.items()},
                       "hpwl_front": round(result.hpwl_final["front"], 1),
                       "hpwl_back": round(result.hpwl_final["back"], 1),
