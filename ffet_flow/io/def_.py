@@ -154,14 +154,17 @@ class Design:
     def pin_index(self) -> dict[str, IoPin]:
         return {p.name: p for p in self.pins}
 
-    def core_area(self) -> tuple[int, int, int, int]:
-        """Bounding box of all rows (dbu), or the die area when there are none."""
+    def core_area(self, row_height: int = 0) -> tuple[int, int, int, int]:
+        """Bounding box of all rows (dbu), or the die area when there are none.
+
+        DEF rows do not state their height (the site's, in the LEF): pass it as `row_height`
+        to include the top row; otherwise the box ends at the top row's origin."""
         if not self.rows:
             return self.die_area
         x0 = min(r.x for r in self.rows)
         y0 = min(r.y for r in self.rows)
         x1 = max(r.x + r.num_x * max(r.step_x, 0) for r in self.rows)
-        y1 = max(r.y + r.num_y * max(r.step_y, 0) for r in self.rows)
+        y1 = max(r.y + (r.num_y - 1) * max(r.step_y, 0) + row_height for r in self.rows)
         return x0, y0, x1, y1
 
 
