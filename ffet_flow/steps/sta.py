@@ -212,7 +212,7 @@ class StaStep(Step):
     name = "sta"
     inputs = ("netlist", "cells_lib", "spef")
     outputs: Mapping[str, str] = {"timing": "timing.json", "power": "power.json",
-                                  "report": "sta_report.txt"}
+                                  "report": "sta_report.txt", "sdc_effective": "effective.sdc"}
     version = 1
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
