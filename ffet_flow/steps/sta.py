@@ -213,7 +213,7 @@ class StaStep(Step):
     inputs = ("netlist", "cells_lib", "spef")
     outputs: Mapping[str, str] = {"timing": "timing.json", "power": "power.json",
                                   "report": "sta_report.txt", "sdc_effective": "effective.sdc"}
-    version = 1
+    version = 2
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config
