@@ -26,8 +26,9 @@ from types import MappingProxyType
 
 from ffet_flow.cells import rules as R
 from ffet_flow.cells.columns import SUPPLIES, Slot, base_net, column_orders
-from ffet_flow.cells.geometry import Rect, SideGrid, assign_tracks, layer_tracks, rail_width
-from ffet_flow.cells.wiring import NetPlan, net_options, pin_need, terminals
+from ffet_flow.cells.geometry import Rect, SideGrid, layer_tracks, rail_width
+from ffet_flow.cells.tracks import TrackPlanner
+from ffet_flow.cells.wiring import net_options, pin_need, terminals
 from ffet_flow.errors import ConfigError, Issue
 
 SIDES = ("front", "back")
@@ -156,147 +157,10 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
                                  rules.far_tier)
                for net in sorted(terms) if net not in SUPPLIES}
 
-    # wire extents, then tracks per side
-    def extent(side: str, plan: NetPlan, span: tuple[int, int] | None = None
-               ) -> tuple[int, int]:
-        la = lay[side]
-        e = la.width // 2
-        lo, hi = span or plan.wires[side]
-        lo, hi = lo - e, hi + e
-        if side in plan.pin_sides:
-            inner = [k * cpp for k in range(1, width_sites)]
-            mid = (lo + hi) // 2
-            g = min(inner, key=lambda x: (abs(x - mid), x))
-            lo, hi = min(lo, g - e), max(hi, g + e)
-            need = cpp - la.spacing  # an up-via lands on the CPP grid with room to spare
-            if hi - lo < need:
-                grow = need - (hi - lo)
-                lo, hi = lo - grow // 2, hi + grow - grow // 2
-            margin = (la.spacing + 1) // 2
-            shift = max(0, margin - lo) - max(0, hi - (width - margin))
-            lo, hi = lo + shift, hi + shift
-        return lo, hi
-
-    def pads(side: str, plan: NetPlan) -> list[int]:
-        xs = {t.x for t, _tall in plan.contacts if t.side == side}
-        xs |= {x for k, x in plan.links if k == "FDM"}
-        return sorted(xs)
-
-    def usage(choice: Mapping[str, NetPlan], up: Mapping[str, set]):
-        """Level-0 and level-2 intervals and tracks needed per side."""
-        ivs0 = {s: [] for s in SIDES}
-        ivs2 = {s: [] for s in SIDES}
-        for net, plan in choice.items():
-            for side in plan.wires:
-                if net in up[side]:
-                    e2 = up_layer[side].width // 2
-                    ivs0[side] += [(f"{net}@{x}", *extent(side, plan, (x, x)))
-                                   for x in pads(side, plan)]
-                    lo, hi = plan.wires[side]
-                    ivs2[side].append((net, lo - e2, hi + e2))
-                else:
-                    ivs0[side].append((net, *extent(side, plan)))
-        res = {}
-        for side in SIDES:
-            t0, n0 = assign_tracks(ivs0[side], 0, lay[side].spacing)
-            t2, n2 = ((assign_tracks(ivs2[side], 0, up_layer[side].spacing)) if ivs2[side]
-                      else ({}, 0))
-            res[side] = (t0, n0, t2, n2, ivs0[side], ivs2[side])
-        return res
-
-    def stub_span(side: str, y0: int, y2: int) -> tuple[int, int]:
-        """y extent of a level-1 stub joining a level-0 pad and a level-2 wire."""
-        l1 = tech.layers(side)[1]
-        m = (l1.spacing + 1) // 2
-        ext = max(tech.vias(side)[0].cut, l1.width) // 2
-        lo, hi = max(m, min(y0, y2) - ext), min(height - m, max(y0, y2) + ext)
-        if hi - lo < l1.width:  # keep the minimum width, pushed away from the nearer edge
-            lo, hi = (lo, lo + l1.width) if lo < height - hi else (hi - l1.width, hi)
-        return lo, hi
-
-    def stub_conflicts(res, up_sets) -> int:
-        """Pairs of level-1 stubs of different nets closer than the level-1 spacing."""
-        n = 0
-        for side in SIDES:
-            if not up_sets[side]:
-                continue
-            l1 = tech.layers(side)[1]
-            t0, _n0, t2, _n2, ivs0, _ivs2 = res[side]
-            stubs = []
-            for key, _lo, _hi in ivs0:
-                if "@" not in key:
-                    continue
-                net, x = key.rsplit("@", 1)
-                i0, i2 = t0[key], t2.get(net, 0)
-                if i0 >= len(grids[side].tracks) or i2 >= len(up_grid[side]):
-                    continue
-                stubs.append((net, int(x), *stub_span(side, grids[side].tracks[i0],
-                                                      up_grid[side][i2])))
-            for a in range(len(stubs)):
-                for b in range(a + 1, len(stubs)):
-                    na, xa, ya0, ya1 = stubs[a]
-                    nb, xb, yb0, yb1 = stubs[b]
-                    if na != nb and abs(xa - xb) < l1.width + l1.spacing and \
-                            ya0 < yb1 + l1.spacing and yb0 < ya1 + l1.spacing:
-                        n += 1
-        return n
-
-    def excess(res, up_sets=None) -> tuple[int, int]:
-        over = sum(max(0, res[s][1] - len(grids[s].tracks))
-                   + max(0, res[s][3] - len(up_grid[s])) for s in SIDES)
-        over += stub_conflicts(res, up_sets or up)
-        return over, sum(res[s][1] + res[s][3] for s in SIDES)
-
-    up_layer = {s: (tech.layers(s)[2] if len(tech.layers(s)) > 2 else lay[s]) for s in SIDES}
-    up_grid = {s: (layer_tracks(up_layer[s].offset, up_layer[s].pitch, up_layer[s].width,
-                                up_layer[s].spacing, height, ()) if len(tech.layers(s)) > 2
-                   else ()) for s in SIDES}
-    choice = {net: opts[0] for net, opts in options.items()}
-    up: dict[str, set] = {s: set() for s in SIDES}
-    res = usage(choice, up)
-    # Local search while tracks overflow. Moves: wire a net on the other side's metal
-    # (FFET: another option of net_options), or move a net's wire up to the level-2 metal
-    # of its side (M2 / BM2, horizontal like M0) through V0-M1-V1 stacks at its contacts.
-    def score(r, ups) -> tuple[int, int]:
-        # fewest overflowing tracks and stub conflicts, then least level-0 wire
-        return excess(r, ups)[0], sum(hi - lo for s in SIDES for _n, lo, hi in r[s][4])
-
-    current = score(res, up)
-    for _round in range(24):
-        if current[0] == 0:
-            break
-        best = None
-        for net, opts in options.items():
-            for alt in opts:
-                if alt is choice[net]:
-                    continue
-                trial = dict(choice)
-                trial[net] = alt
-                r2 = usage(trial, up)
-                sc = score(r2, up)
-                if best is None or sc < best[0]:
-                    best = (sc, trial, up, r2)
-        for side in SIDES:
-            if len(tech.layers(side)) <= 2:
-                continue
-            for net in sorted(n for n, p in choice.items() if side in p.wires):
-                ups = {s: set(v) for s, v in up.items()}
-                ups[side] ^= {net}
-                r2 = usage(choice, ups)
-                sc = score(r2, ups)
-                if best is None or sc < best[0]:
-                    best = (sc, choice, ups, r2)
-        if best is None or best[0] >= current:
-            break
-        current, choice, up, res = best
+    planner = TrackPlanner(tech, grids, width_sites, height)
+    choice, up, res = planner.solve(options)
     needed = {s: res[s][1] for s in SIDES}
-    # (layer, tracks needed, tracks available) of every overflowing layer
-    short = [(lay[s].name, needed[s], len(grids[s].tracks)) for s in SIDES
-             if needed[s] > len(grids[s].tracks)]
-    if not short and stub_conflicts(res, up):
-        short = [(lay[s].name, needed[s] + 1, len(grids[s].tracks)) for s in SIDES if up[s]]
-    short += [(up_layer[s].name, res[s][3], len(up_grid[s])) for s in SIDES
-              if res[s][3] > len(up_grid[s])]
+    short = planner.shortage(res, up)
     if short:
         tmin = min_height_tracks(tech, {s: max(needed[s], len(grids[s].tracks) + 1)
                                         for s in SIDES if any(x[0] == lay[s].name
@@ -313,6 +177,7 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
             f"cell {cell.name} needs {n} {name} tracks but {avail} fit after the rails; "
             f"allowed: {at_least} tracks{hint}"))
     plans = list(choice.values())
+    up_layer, up_grid, pads = planner.up_layer, planner.up_grid, planner.pads
     track_of = {s: res[s][0] for s in SIDES}
     up_track_of = {s: res[s][2] for s in SIDES}
     ext = {s: {n: (lo, hi) for n, lo, hi in res[s][4]} for s in SIDES}
@@ -387,7 +252,7 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
                         pins.setdefault(plan.net, []).append((la.name, p0))
                     else:
                         obs.append((la.name, p0))
-                    sy0, sy1 = stub_span(side, y0, y2)
+                    sy0, sy1 = planner.stub_span(side, y0, y2)
                     stub = (x - l1.width // 2, sy0, x + l1.width // 2, sy1)
                     add(l1.name, plan.net, stub)
                     obs.append((l1.name, stub))
