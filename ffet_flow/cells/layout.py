@@ -223,7 +223,7 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
     pins: dict[str, list[tuple[str, Rect]]] = {}
     obs: list[tuple[str, Rect]] = []
     parasitics: dict[str, NetParasitics] = {}
-    c_contact = R.contact_cap_ff()
+    c_contact = R.contact_cap_ff(cpp * 1000.0 / dbu)
     for plan in plans:
         r_total = c_total = 0.0
         for side in (s for s in SIDES if s in plan.wires):

@@ -85,19 +85,21 @@ R_RAIL_CONTACT = 32.0
 K_MOL = 7.0
 #: contact height (nm) from the device to M0: one M0 thickness (28 nm) of MOL
 CONTACT_HEIGHT_NM = 28.0
-#: contact-to-gate distance (nm): (CPP - Lg - contact CD) / 2 with CPP 51 (REFERENCES 6a, 1a)
-CONTACT_GATE_GAP_NM = (51.0 - GATE_LENGTH_NM - CONTACT_CD_NM) / 2.0
 
 
-def contact_cap_ff() -> float:
-    """Capacitance of one contact to its two neighbouring gate lines (fF).
+def contact_cap_ff(cpp_nm: float) -> float:
+    """Capacitance of one contact to its two neighbouring gate lines (fF), for a CPP in nm.
 
     Parallel plate over the facing area (contact height x sheet width) at the contact-to-gate
-    gap, on both sides, in the MOL dielectric: 2 eps0 k A / d. About 0.01 fF; for comparison a
-    full nano-TSV is ~0.04 fF (REFERENCES 2e).
+    gap (CPP - Lg - contact CD) / 2, on both sides, in the MOL dielectric: 2 eps0 k A / d.
+    About 0.01 fF at CPP 51 nm (gap 8.5 nm); for comparison a full nano-TSV is ~0.04 fF
+    (REFERENCES 2e).
     """
+    gap_nm = (cpp_nm - GATE_LENGTH_NM - CONTACT_CD_NM) / 2.0
+    if gap_nm <= 0:
+        raise ValueError(f"CPP {cpp_nm} nm leaves no room between gate and contact")
     area_um2 = CONTACT_HEIGHT_NM * SHEET_WIDTH_NM * 1e-6
-    return 2.0 * EPS0 * K_MOL * area_um2 / (CONTACT_GATE_GAP_NM * 1e-3)
+    return 2.0 * EPS0 * K_MOL * area_um2 / (gap_nm * 1e-3)
 
 
 #: an inter-tier link (DM, GM, FDM, supervia) spans the device layer, about two contact heights
