@@ -75,19 +75,22 @@ def neighbour_capacitance(routes: Sequence[NetRoute], tech: RcTech) -> list[NetR
         track = np.array([rows[i][3] for i in idxs], dtype=np.int64)
         lo = np.array([rows[i][4] for i in idxs], dtype=np.int64)
         hi = np.array([rows[i][5] for i in idxs], dtype=np.int64)
-        occupied = np.zeros(len(idxs), dtype=np.float64)  # covered length on both sides
-        order = np.argsort(track, kind="stable")
-        uniq, first = np.unique(track[order], return_index=True)
-        groups = np.split(order, first[1:])
-        merged = {int(t): _merge(lo[g].astype(np.float64), hi[g].astype(np.float64))
-                  for t, g in zip(uniq, groups, strict=True)}
-        for t, g in zip(uniq, groups, strict=True):
-            a, b = lo[g].astype(np.float64), hi[g].astype(np.float64)
-            for nb in (int(t) - lrc.pitch, int(t) + lrc.pitch):
-                m = merged.get(nb)
-                if m is None:
-                    continue
-                occupied[g] += (_union_length_below(*m, b) - _union_length_below(*m, a))
+        # every track's intervals on one line: position = track rank x span + coordinate, so
+        # intervals of different tracks never touch and one merge serves all tracks
+        tracks = np.unique(track)
+        base = int(lo.min())
+        span = int(hi.max()) - base + 2
+        rank = np.searchsorted(tracks, track)
+        starts, ends, cum = _merge((rank * span + lo - base).astype(np.float64),
+                                   (rank * span + hi - base).astype(np.float64))
+        occupied = np.zeros(len(idxs), dtype=np.float64)  # covered length, both sides
+        for nb in (track - lrc.pitch, track + lrc.pitch):
+            r = np.searchsorted(tracks, nb)
+            has = (r < len(tracks)) & (tracks[np.minimum(r, len(tracks) - 1)] == nb)
+            a = (r[has] * span + lo[has] - base).astype(np.float64)
+            b = (r[has] * span + hi[has] - base).astype(np.float64)
+            occupied[has] += (_union_length_below(starts, ends, cum, b)
+                              - _union_length_below(starts, ends, cum, a))
         frac = occupied / (2.0 * (hi - lo))  # both sides together, in [0, 1]
         c = frac * lrc.c_side_full * 2 + (1.0 - frac) * lrc.c_side_iso * 2
         for j, i in enumerate(idxs):

@@ -70,3 +70,35 @@ def test_layers_without_pitch_keep_the_worst_case():
     (r,) = neighbour_capacitance([_net("a", Wire("M2", 0, 0, 4000, 0))], tech)
     assert r.wires[0].c_per_um is None
     assert build_rc_net(r, tech).total_cap == pytest.approx(0.8)
+
+
+def test_matches_a_brute_force_count_on_random_wires():
+    """Occupancy by counting covered unit cells of each neighbour track, 300 random wires."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    nets = []
+    for i in range(300):
+        t = int(rng.integers(0, 12)) * PITCH
+        a, b = sorted(int(v) for v in rng.integers(0, 400, size=2))
+        b = b + 1 if a == b else b
+        vertical = i % 3 == 0
+        w = Wire("M2", t, a, t, b) if vertical else Wire("M2", a, t, b, t)
+        nets.append(_net(f"n{i}", w))
+    got = [r.wires[0].c_per_um for r in neighbour_capacitance(nets, TECH)]
+    cover: dict[tuple[bool, int], np.ndarray] = {}
+    for r in nets:
+        w = r.wires[0]
+        v = w.x0 == w.x1
+        t, a, b = (w.x0, min(w.y0, w.y1), max(w.y0, w.y1)) if v else \
+            (w.y0, min(w.x0, w.x1), max(w.x0, w.x1))
+        cover.setdefault((v, t), np.zeros(401, dtype=bool))[a:b] = True
+    for r, c in zip(nets, got, strict=True):
+        w = r.wires[0]
+        v = w.x0 == w.x1
+        t, a, b = (w.x0, min(w.y0, w.y1), max(w.y0, w.y1)) if v else \
+            (w.y0, min(w.x0, w.x1), max(w.x0, w.x1))
+        occ = sum(int(cover.get((v, t + d), np.zeros(401, dtype=bool))[a:b].sum())
+                  for d in (-PITCH, PITCH))
+        f = occ / (2 * (b - a))
+        assert c == pytest.approx(f * 2 * FULL + (1 - f) * 2 * ISO)
