@@ -133,6 +133,10 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
            source: str) -> CellLayout:
     rules = R.arch_rules(tech.arch)
     cpp, height, dbu = tech.cpp, tech.cell_height, tech.dbu
+    min_cpp_nm = R.GATE_LENGTH_NM + R.CONTACT_CD_NM
+    if cpp * 1000.0 / dbu <= min_cpp_nm:
+        raise ConfigError(Issue(source, "cpp", cpp * 1000.0 / dbu,
+                                f"above {min_cpp_nm:g} nm (gate length + contact between gates)"))
     grids = side_grids(tech)
     width_sites = cell.fill_sites if cell.kind == "fill" else len(slots) + 1
     width = width_sites * cpp

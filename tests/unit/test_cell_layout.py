@@ -176,3 +176,10 @@ def test_variants_check_clean(arch, sets):
     if tech.signal_sides == "front":  # single-sided signals: no pin on the back
         assert all(la == "M0" for lay in layouts.values() for items in lay.pins.values()
                    for la, _r in items)
+
+
+def test_cpp_too_small_for_gate_and_contact_is_config_error():
+    _cfg, tech = _tech("ffet", "cpp=30")
+    with pytest.raises(ConfigError) as exc:
+        build_layout(cell_set(["INV_X1"])[0], tech, {"A": "front", "Y": "both"})
+    assert "cpp = 30.0" in str(exc.value) and "above 34 nm" in str(exc.value)
