@@ -20,15 +20,20 @@ def register(p: argparse.ArgumentParser) -> None:
     add_tech_args(p, required=False)
 
 
+def markdown_table(group: str | None = None) -> str:
+    """The registry as a Markdown table (the README embeds it)."""
+    cols = ["key", "group", "type", "default", "allowed", "sweep", "description"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in registry_table(group):
+        lines.append("| " + " | ".join(r[c].replace("|", "/") for c in cols) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list:
         rows = registry_table(args.group)
         if args.markdown:
-            cols = ["key", "type", "default", "unit", "allowed", "sweep", "description"]
-            print("| " + " | ".join(cols) + " |")
-            print("|" + "---|" * len(cols))
-            for r in rows:
-                print("| " + " | ".join(r[c].replace("|", "/") for c in cols) + " |")
+            print(markdown_table(args.group), end="")
         else:
             for r in rows:
                 print(f"{r['key']:<26} {r['type']:<10} default {r['default']:<12} "
