@@ -75,3 +75,9 @@ def back_fraction(sides: Mapping[str, Mapping[str, str]], cells: Sequence) -> fl
     """Measured fraction of the library's input pins that sit on the back side."""
     ins = [sides[c.name][p] for c in cells for p in c.inputs]
     return sum(s == "back" for s in ins) / len(ins) if ins else 0.0
+
+
+def pins_payload(sides: Mapping[str, Mapping[str, str]], density: float) -> dict:
+    """The content of pins.json (docs/architecture.md): density, policy and every pin's side."""
+    return {"input_pin_density": float(density), "policy": POLICY,
+            "cells": {c: dict(p) for c, p in sides.items()}}

@@ -70,3 +70,14 @@ def test_every_input_position_near_the_density(density):
             back[i] = back.get(i, 0) + (sides[c.name][p] == "back")
     for i in seen:
         assert abs(back[i] - density * seen[i]) <= 1.5, (i, back[i], seen[i])
+
+
+def test_pins_payload_matches_architecture_format():
+    from ffet_flow.cells.pinsides import POLICY, pins_payload
+
+    cells = cell_set(["NAND2_X1", "INV_X1"])
+    sides = assign_pin_sides(cells, 0.5, True)
+    payload = pins_payload(sides, 0.5)
+    assert payload["input_pin_density"] == 0.5 and payload["policy"] == POLICY
+    assert payload["cells"]["NAND2_X1"]["Y"] == "both"
+    assert set(payload["cells"]["NAND2_X1"]) == {"A", "B", "Y"}
