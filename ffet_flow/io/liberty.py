@@ -75,45 +75,52 @@ class Library:
         return self.cells[cell].pins[pin].capacitance
 
 
-def _tokens(text: str, source: str):
-    """Yield (kind, value, line) for every meaningful token."""
-    line = 1
-    pos = 0
-    n = len(text)
-    match = _TOKEN.match
-    while pos < n:
-        m = match(text, pos)
-        if m is None:
-            raise ConfigError(Issue(source, f"line {line}", text[pos:pos + 20],
-                                    "unexpected character in Liberty text"))
-        kind = m.lastgroup
-        value = m.group(kind)
-        pos = m.end()
-        if kind == "newline":
-            line += 1
-        elif kind in ("comment", "cont"):
-            line += value.count("\n")
-        elif kind != "space":
-            yield kind, value, line
+_SKIP = re.compile(r'"(?:[^"\\]|\\.)*"|/\*.*?\*/|//[^\n]*|[{}]', re.DOTALL)
+_EOF = ("eof", "", 0)
 
 
 class _Parser:
-    """Recursive-descent parser over the token stream, keeping a generic tree of the groups
-    we care about and skipping the contents of every other group."""
+    """Recursive-descent parser over a lazily tokenized text, keeping a generic tree of the
+    groups we care about and skipping every other group by scanning for its closing brace
+    (strings and comments respected), so timing and power tables are never tokenized."""
 
     KEEP = {"library", "cell", "pin", "bus", "bundle", "ff", "latch", "operating_conditions"}
 
     def __init__(self, text: str, source: str):
         self.source = source
-        self.toks = list(_tokens(text, source))
-        self.i = 0
+        self.text = text
+        self.pos = 0
+        self.line = 1
+        self._ahead: tuple[str, str, int] | None = None
+        self.last: tuple[str, str, int] = _EOF
+
+    def _scan(self) -> tuple[str, str, int]:
+        text, n, match = self.text, len(self.text), _TOKEN.match
+        while self.pos < n:
+            m = match(text, self.pos)
+            if m is None:
+                raise ConfigError(Issue(self.source, f"line {self.line}",
+                                        text[self.pos:self.pos + 20],
+                                        "unexpected character in Liberty text"))
+            kind = m.lastgroup
+            value = m.group(kind)
+            self.pos = m.end()
+            if kind == "newline":
+                self.line += 1
+            elif kind in ("comment", "cont"):
+                self.line += value.count("\n")
+            elif kind != "space":
+                return kind, value, self.line
+        return _EOF
 
     def error(self, message: str) -> ConfigError:
-        tok = self.toks[min(self.i, len(self.toks) - 1)] if self.toks else ("", "", 0)
-        return ConfigError(Issue(self.source, f"line {tok[2]}", tok[1], message))
+        tok = self._ahead if self._ahead is not None else self.last
+        return ConfigError(Issue(self.source, f"line {tok[2] or self.line}", tok[1], message))
 
     def peek(self) -> tuple[str, str, int] | None:
-        return self.toks[self.i] if self.i < len(self.toks) else None
+        if self._ahead is None:
+            self._ahead = self._scan()
+        return None if self._ahead is _EOF else self._ahead
 
     def take(self, value: str | None = None) -> tuple[str, str, int]:
         tok = self.peek()
@@ -121,7 +128,8 @@ class _Parser:
             raise self.error("unexpected end of file" + (f", expected {value!r}" if value else ""))
         if value is not None and tok[1] != value:
             raise self.error(f"expected {value!r}")
-        self.i += 1
+        self._ahead = None
+        self.last = tok
         return tok
 
     def args(self) -> list[str]:
@@ -136,26 +144,27 @@ class _Parser:
             out.append(value[1:-1] if kind == "string" else value)
 
     def skip_group(self) -> None:
+        """Jump past the '}' closing the group whose '{' was just taken."""
+        assert self._ahead is None
         depth = 1
-        toks, i, n = self.toks, self.i, len(self.toks)
-        while i < n:
-            v = toks[i][1]
+        for m in _SKIP.finditer(self.text, self.pos):
+            v = m.group()
             if v == "{":
                 depth += 1
             elif v == "}":
                 depth -= 1
                 if depth == 0:
-                    self.i = i + 1
+                    self.line += self.text.count("\n", self.pos, m.end())
+                    self.pos = m.end()
                     return
-            i += 1
-        self.i = n
+        self.line += self.text.count("\n", self.pos)
+        self.pos = len(self.text)
         raise self.error("unbalanced braces: '}' missing")
 
     def statement(self, into: dict) -> None:
         """One attribute or group inside the current group, stored into `into`."""
         kind, name, line = self.take()
         if kind != "word":
-            self.i -= 1
             raise self.error("expected an attribute or group name")
         nxt = self.peek()
         if nxt is None:
@@ -164,10 +173,10 @@ class _Parser:
             self.take(":")
             parts = []
             while (tok := self.peek()) is not None and tok[1] not in (";", "}") and tok[2] == line:
-                self.i += 1
+                self.take()
                 parts.append(tok[1][1:-1] if tok[0] == "string" else tok[1])
             if self.peek() is not None and self.peek()[1] == ";":
-                self.i += 1
+                self.take()
             into.setdefault("attrs", {})[name] = " ".join(parts)
             return
         if nxt[1] == "(":
@@ -183,7 +192,7 @@ class _Parser:
                     self.skip_group()
                 return
             if tok is not None and tok[1] == ";":
-                self.i += 1
+                self.take()
             into.setdefault("complex", {})[name] = args
             return
         raise self.error("expected ':' or '(' after the name")
@@ -195,10 +204,10 @@ class _Parser:
                 raise self.error(f"group {group['type']} opened on line {group['line']} "
                                  "is not closed")
             if tok[1] == "}":
-                self.i += 1
+                self.take()
                 return
             if tok[1] == ";":
-                self.i += 1
+                self.take()
                 continue
             self.statement(group)
 

@@ -61,3 +61,11 @@ def test_bad_liberty_is_a_config_error_naming_the_problem(text, needle):
 def test_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot be read"):
         read_liberty(tmp_path / "nope.lib")
+
+
+def test_error_line_counts_lines_inside_skipped_groups():
+    text = ('library (x) {\n  cell (A) {\n    pin (Z) { direction : output;\n'
+            '      timing () { related_pin : "I";\n        /* a { brace in a comment\n */\n'
+            '        values ("1, 2", \\\n "3 }");\n      }\n    }\n    ) area : 1;\n  }\n}\n')
+    with pytest.raises(ConfigError, match="line 11.*expected an attribute"):
+        parse_liberty(text, "l.lib")
