@@ -165,3 +165,22 @@ def test_unknown_via_and_cell_pin_are_reported_together(extracted, tmp_path):
     msg = str(info.value)
     assert "VX_DEF" in msg and "INV_X1/Z" in msg
     assert not (tmp_path / "x.spef").exists()
+
+
+def test_spef_is_byte_identical_across_processes_and_hash_seeds(extracted, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    _, _, artifacts, _, _ = extracted
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"s{seed}.spef"
+        subprocess.run([sys.executable, "-m", "ffet_flow", "extract", "--def",
+                        str(artifacts["routed_def"]), "--layers", str(artifacts["layers_json"]),
+                        "--liberty", str(artifacts["cells_lib"]), "--lef",
+                        str(artifacts["cells_lef"]), "--pins", str(artifacts["pins_json"]),
+                        "-o", str(out)], check=True, cwd=ROOT, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
