@@ -155,3 +155,13 @@ def test_netlist_simulates_like_the_rtl(tmp_path):
                       GOLDEN / "tiny_cells.v"], tmp_path / "iverilog.log")
     run_tool("test", [find_program("vvp"), "-n", sim], tmp_path / "vvp.log")
     assert "EQUIVALENT after 600 cycles" in (tmp_path / "vvp.log").read_text()
+
+
+def test_netlist_is_byte_identical_on_rerun(synthesized, tmp_path):
+    from ffet_flow.steps.synth import synthesize
+
+    result, design_dir = synthesized
+    synthesize(rtl=[design_dir / "rtl" / "top.v"], top="cnt", liberty=GOLDEN / "tiny.lib",
+               period_ns=0.5, out_dir=tmp_path, netlist=tmp_path / "netlist.v",
+               log_path=tmp_path / "s.log")
+    assert (tmp_path / "netlist.v").read_bytes() == result.outputs["netlist"].read_bytes()
