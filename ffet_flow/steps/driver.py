@@ -48,10 +48,19 @@ def _digest_inputs(paths: Mapping[str, Path]) -> dict[str, str]:
     return out
 
 
-def step_stamp(step: Step, config: Config, input_paths: Mapping[str, Path]) -> str:
-    return stable_hash({"step": step.name, "version": step.version,
-                        "config": config.digest(step.config_keys(config)),
-                        "inputs": _digest_inputs(input_paths)})
+def step_stamp(step: Step, config: Config, input_paths: Mapping[str, Path],
+               design_dir: Path | None = None) -> str:
+    parts = {"step": step.name, "version": step.version,
+             "config": config.digest(step.config_keys(config)),
+             "inputs": _digest_inputs(input_paths)}
+    # files a step reads from the design directory (RTL, SDC), declared by an optional
+    # `design_files(config) -> [relative paths]`, so editing them makes the step stale
+    listed = getattr(step, "design_files", None)
+    if listed is not None and design_dir is not None:
+        parts["design_files"] = {rel: file_digest(Path(design_dir) / rel)
+                                 for rel in sorted(listed(config))
+                                 if (Path(design_dir) / rel).is_file()}
+    return stable_hash(parts)
 
 
 def _run_one(step: Step, ctx: StepContext) -> dict[str, Any]:
@@ -166,7 +175,7 @@ def run_steps(steps: Sequence[Step], config: Config, run_dir: Path, *,
             if not p.exists():
                 raise ConfigError(Issue("flow", f"{step.name} input {a}", str(p), "file not found"))
         step_dir = run_dir / f"{index:02d}-{step.name}"
-        stamp = step_stamp(step, config, inputs)
+        stamp = step_stamp(step, config, inputs, design_dir)
         outputs = {a: step_dir / f for a, f in step.outputs.items()}
         done = _load_done(step_dir)
         forced = force or step.name in force_steps

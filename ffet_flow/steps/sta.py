@@ -215,6 +215,10 @@ class StaStep(Step):
                                   "report": "sta_report.txt", "sdc_effective": "effective.sdc"}
     version = 2
 
+    def design_files(self, config) -> list[str]:
+        """The SDC (relative to the design directory): editing it makes sta stale."""
+        return [config.sdc]
+
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config
         if ctx.design_dir is None:

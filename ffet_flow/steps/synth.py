@@ -134,6 +134,10 @@ class SynthStep(Step):
     outputs: Mapping[str, str] = {"netlist": "netlist.v", "synth_stats": "synth_stats.json"}
     version = 1
 
+    def design_files(self, config) -> list[str]:
+        """The RTL files (relative to the design directory): editing one makes synth stale."""
+        return list(config.verilog)
+
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config
         if ctx.design_dir is None:

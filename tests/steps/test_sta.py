@@ -210,3 +210,17 @@ def test_critical_path_is_the_worst_of_all_path_groups(tmp_path):
     path = json.loads((tmp_path / "timing.json").read_text())["critical_path"]
     assert path["slack"] == pytest.approx(m["finish__timing__setup__ws"], abs=1e-6)
     assert (path["start"], path["end"], path["stages"]) == ("r0/Q", "r1/D", 4)
+
+
+def test_editing_the_sdc_makes_sta_stale(design, tmp_path):
+    _, artifacts, design_dir, _, cfg = design
+    d = tmp_path / "design"
+    shutil.copytree(design_dir, d)
+    runs = []
+    for edit in (False, False, True):
+        if edit:
+            sdc = d / "tiny.sdc"
+            sdc.write_text(sdc.read_text() + "set_load 0.5 [get_ports y]\n")
+        runs.append(run_steps([StaStep()], cfg, tmp_path / "run", artifacts=artifacts,
+                              design_dir=d)[0])
+    assert [r.skipped for r in runs] == [False, True, False]

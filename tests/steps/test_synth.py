@@ -165,3 +165,21 @@ def test_netlist_is_byte_identical_on_rerun(synthesized, tmp_path):
                period_ns=0.5, out_dir=tmp_path, netlist=tmp_path / "netlist.v",
                log_path=tmp_path / "s.log")
     assert (tmp_path / "netlist.v").read_bytes() == result.outputs["netlist"].read_bytes()
+
+
+def test_editing_the_rtl_makes_synth_stale(tmp_path):
+    design_dir = _design(tmp_path)
+    cfg = load_config([design_dir / "config.toml"])
+    arts = {"cells_lib": GOLDEN / "tiny.lib"}
+    first = run_steps([SynthStep()], cfg, tmp_path / "run", artifacts=arts,
+                      design_dir=design_dir)[0]
+    first_netlist = first.outputs["netlist"].read_text()
+    again = run_steps([SynthStep()], cfg, tmp_path / "run", artifacts=arts,
+                      design_dir=design_dir)[0]
+    assert not first.skipped and again.skipped
+    rtl = design_dir / "rtl" / "top.v"
+    rtl.write_text(rtl.read_text().replace("assign z = ^q;", "assign z = &q;"))
+    third = run_steps([SynthStep()], cfg, tmp_path / "run", artifacts=arts,
+                      design_dir=design_dir)[0]
+    assert not third.skipped
+    assert third.outputs["netlist"].read_text() != first_netlist
