@@ -147,9 +147,10 @@ def metrics_from(timing: Mapping[str, Any], power: Mapping[str, Any]) -> dict[st
     if "fmax" in timing:
         m["finish__timing__fmax"] = timing["fmax"]["hz"]
         m["finish__timing__min_period"] = timing["fmax"]["min_period"]
-        m["finish__power__total__fmax"] = power["fmax"]["total"]
-        units.update({"finish__timing__fmax": "Hz", "finish__timing__min_period": "ns",
-                      "finish__power__total__fmax": "W"})
+        for k in ("internal", "switching", "leakage", "total"):
+            m[f"finish__power__{k}__fmax"] = power["fmax"][k]
+            units[f"finish__power__{k}__fmax"] = "W"
+        units.update({"finish__timing__fmax": "Hz", "finish__timing__min_period": "ns"})
     m["units"] = units
     return m
 
