@@ -34,7 +34,14 @@ from ffet_flow.util import atomic_write_text, write_json
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "flows" / "sta" / "signoff.tcl"
+# the issue's consistency check of fmax: re-timed at 1.02 x T_min setup must be met, at
+# 0.95 x T_min it must fail
 CHECK_FACTORS = (1.02, 0.95)
+# refinement of T_min: stop when 0 <= WNS <= 0.1 % of the period (well inside the 2 % margin of
+# the check above); the secant rule is exact on one linear piece of slack(T), so a handful of
+# re-timings suffice (3 on riscv32 with I/O delays of 0.2 T)
+FMAX_TOLERANCE = 1e-3
+FMAX_ITERATIONS = 8
 _TIME_UNITS_NS = {"fs": 1e-6, "ps": 1e-3, "ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -170,7 +177,8 @@ def write_sdcs(sdc: Path, period_ns: float, out_dir: Path) -> tuple[Path, Path]:
 
 def run_signoff(*, netlist: Path, liberty: Path, spef: Path | None, sdc: Path, top: str,
                 period_ns: float, activity: float, out_dir: Path, log_path: Path,
-                fmax_iterations: int = 8, fmax_tolerance: float = 1e-3,
+                fmax_iterations: int = FMAX_ITERATIONS,
+                fmax_tolerance: float = FMAX_TOLERANCE,
                 append_log: bool = True) -> dict[str, Any]:
     """Run OpenSTA once; write timing.json, power.json, sta_report.txt into out_dir; return the
     metrics. ConfigError for bad input (SDC without a clock, sta missing), ToolError if OpenSTA
