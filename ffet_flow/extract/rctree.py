@@ -116,6 +116,7 @@ def build_rc_net(route: NetRoute, tech: RcTech) -> RcNet:
         return n
 
     by_y, by_x = _split_index(route.wires, route.vias, tech)
+    pieces: set[tuple[int, int]] = set()  # node pairs already joined
     for w in route.wires:
         lrc = tech.layers[w.layer]
         c_um = lrc.c_per_um if w.c_per_um is None else w.c_per_um
@@ -132,8 +133,9 @@ def build_rc_net(route: NetRoute, tech: RcTech) -> RcNet:
         for (ax, ay), (bx, by) in zip(stops[:-1], stops[1:], strict=True):
             length = (abs(bx - ax) + abs(by - ay)) * um
             a, b = node(w.layer, ax, ay), node(w.layer, bx, by)
-            if a == b:
-                continue
+            if a == b or (min(a, b), max(a, b)) in pieces:
+                continue  # overlapping wires of one net on one layer are one piece of metal
+            pieces.add((min(a, b), max(a, b)))
             half = 0.5 * c_um * length
             caps[a] += half
             caps[b] += half
@@ -142,6 +144,9 @@ def build_rc_net(route: NetRoute, tech: RcTech) -> RcNet:
     for v in route.vias:
         via = tech.vias[v.via]
         a, b = node(via.lower, v.x, v.y), node(via.upper, v.x, v.y)
+        if (min(a, b), max(a, b)) in pieces:
+            continue  # the same via written twice
+        pieces.add((min(a, b), max(a, b)))
         res.append((a, b, via.resistance))
         uf.union(a, b)
 

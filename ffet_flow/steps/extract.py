@@ -89,7 +89,7 @@ class ExtractStep(Step):
     name = "extract"
     inputs = ("routed_def", "layers_json", "cells_lib", "cells_lef", "pins_json", "netlist")
     outputs: Mapping[str, str] = {"spef": "design.spef"}
-    version = 2
+    version = 3
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         return extract_design(ctx.inputs["routed_def"], ctx.inputs["layers_json"],

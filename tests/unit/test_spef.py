@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from ffet_flow.extract.rctree import NetPin, NetRoute, Wire, build_rc_net
+from ffet_flow.extract.rctree import NetPin, NetRoute, ViaAt, Wire, build_rc_net
 from ffet_flow.extract.spef import Port, parse_spef, spef_escape, spef_text
 from tests.unit.spef_tiny import BACK_CAP, FRONT_CAP, N1, TECH, square
 
@@ -105,3 +105,16 @@ def test_output_is_deterministic_and_states_units_and_coupling():
                        "L_UNIT": "1 HENRY"}
     assert any("Coupling capacitance is folded into ground" in c for c in s.comments)
     assert '*DESIGN_FLOW "PIN_CAP NONE"' in a
+
+
+def test_overlapping_wires_and_repeated_vias_count_once():
+    drv = NetPin("d", "Y", "O", (square("M0", 0, 0),), "INV_X1")
+    s1 = NetPin("s1", "A", "I", (square("M0", 3000, 0),), "INV_X1")
+    # two Steiner edges written separately share 1 um of M1 (1..2 um), and V0 at the driver
+    # is written twice
+    route = NetRoute("o", (drv, s1), wires=(
+        Wire("M1", 0, 0, 2000, 0), Wire("M1", 1000, 0, 3000, 0)),
+        vias=(ViaAt("V0", 0, 0), ViaAt("V0", 0, 0), ViaAt("V0", 3000, 0)))
+    rc = build_rc_net(route, TECH)
+    assert rc.total_cap == pytest.approx(3.0 * 0.18)  # 3 um of metal, not 4
+    assert sorted(r for _, _, r in rc.resistors) == pytest.approx([50, 50, 200, 200, 200])
