@@ -39,10 +39,16 @@ def _smallest(cells, source: str, what: str):
 def special_cells(lib: Library, source: str) -> dict[str, str]:
     """Tie-high, tie-low and buffer cells (smallest of each) as template values."""
     def tie(value: str):
-        return _smallest([c for c in lib.cells.values() if not c.inputs()
-                          and len(c.outputs()) == 1
-                          and c.pins[c.outputs()[0]].function.strip() == value],
-                         source, f"tie-{'high' if value == '1' else 'low'} (function \"{value}\")")
+        prefix = "TIEHI" if value == "1" else "TIELO"
+        ties = [c for c in lib.cells.values() if not c.inputs() and len(c.outputs()) == 1]
+        by_function = [c for c in ties if c.pins[c.outputs()[0]].function.strip() in
+                       ((value, f"1'b{value}") if value == "1" else (value, "1'b0"))]
+        # a tie cell written without a function attribute is still known by its name
+        by_name = [c for c in ties if c.name.startswith(prefix)
+                   and not c.pins[c.outputs()[0]].function.strip()]
+        return _smallest(by_function or by_name, source,
+                         f"tie-{'high' if value == '1' else 'low'} (function \"{value}\" or "
+                         f"a {prefix}* cell)")
 
     hi, lo = tie("1"), tie("0")
     buf = _smallest([c for c in lib.cells.values() if len(c.inputs()) == 1

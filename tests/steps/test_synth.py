@@ -183,3 +183,25 @@ def test_editing_the_rtl_makes_synth_stale(tmp_path):
                       design_dir=design_dir)[0]
     assert not third.skipped
     assert third.outputs["netlist"].read_text() != first_netlist
+
+
+def test_special_cells_by_function_or_tie_name():
+    from ffet_flow.errors import ConfigError
+    from ffet_flow.io.liberty import parse_liberty
+    from ffet_flow.steps.synth import special_cells
+
+    def lib(hi_function: str, with_buf: bool = True) -> str:
+        f = f'function : "{hi_function}";' if hi_function else ""
+        buf = ('cell (B2) { area : 2; pin (I) { direction : input; } pin (Z) { direction : '
+               'output; function : "I"; } } cell (B1) { area : 1; pin (I) { direction : input; }'
+               ' pin (Z) { direction : output; function : "I"; } }') if with_buf else ""
+        return (f'library (l) {{ cell (TIEHI_X1) {{ area : 1; pin (Y) {{ direction : output; {f}'
+                ' } } cell (LO) { area : 1; pin (Y) { direction : output; function : "0"; } } '
+                + buf + " }")
+
+    cells = special_cells(parse_liberty(lib("1")), "l.lib")
+    assert (cells["TIEHI_CELL"], cells["TIELO_CELL"], cells["BUF_CELL"]) == ("TIEHI_X1", "LO",
+                                                                            "B1")
+    assert special_cells(parse_liberty(lib("")), "l.lib")["TIEHI_CELL"] == "TIEHI_X1"
+    with pytest.raises(ConfigError, match="l.lib.*buffer"):
+        special_cells(parse_liberty(lib("1", with_buf=False)), "l.lib")
