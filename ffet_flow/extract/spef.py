@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ffet_flow.errors import ConfigError, Issue
@@ -47,6 +48,7 @@ def header_notes(coupling: str = "worst") -> tuple[str, ...]:
 HEADER_NOTES = header_notes("worst")
 
 
+@lru_cache(maxsize=1 << 16)
 def spef_escape(name: str) -> str:
     """Escape a netlist name for SPEF: every character other than letters, digits and '_' gets
     a backslash, except the brackets of one trailing bus subscript `[n]`."""
@@ -97,23 +99,22 @@ def spef_text(design: str, nets: Sequence[RcNet], ports: Sequence[Port],
     for net in sorted(nets, key=lambda n: n.name):
         nid = index[("net", net.name)]
 
-        def node(key: object, _net=net, _nid=nid) -> str:
+        pin_names = [f"*{index[('port', p.pin)]}" if p.inst is None
+                     else f"*{index[('inst', p.inst)]}:{spef_escape(p.pin)}" for p in net.pins]
+
+        def node(key: object, _pins=pin_names, _nid=nid) -> str:
             if isinstance(key, tuple):
-                pin = _net.pins[key[1]]
-                if pin.inst is None:
-                    return f"*{index[('port', pin.pin)]}"
-                return f"*{index[('inst', pin.inst)]}:{spef_escape(pin.pin)}"
-            return f"*{_nid}:{int(key) + 1}"
+                return _pins[key[1]]
+            return f"*{_nid}:{key + 1}"
 
         lines.append(f"*D_NET *{nid} {_fmt(net.total_cap)}")
         lines.append("*CONN")
-        for pin in net.pins:
+        for pin, label in zip(net.pins, pin_names, strict=True):
             if pin.inst is None:
-                lines.append(f"*P *{index[('port', pin.pin)]} {pin.direction}")
+                lines.append(f"*P {label} {pin.direction}")
             else:
                 d = f" *D {pin.cell}" if pin.cell else ""
-                lines.append(f"*I *{index[('inst', pin.inst)]}:{spef_escape(pin.pin)} "
-                             f"{pin.direction}{d}")
+                lines.append(f"*I {label} {pin.direction}{d}")
         if net.caps:
             lines.append("*CAP")
             for i, key in enumerate(sorted(net.caps, key=_node_order), start=1):
