@@ -130,7 +130,7 @@ def bench_scaling(ctx: BenchContext) -> dict[str, Any]:
         "place.scaling.exponent_wall": round(fit_exponent(cells, [r["seconds"] for r in runs]), 3),
         "place.scaling.effort": SCALING_EFFORT,
         "place.scaling.runs": {str(r["cells"]): {k: r[k] for k in
-                                                 ("seconds", "cpu_seconds", "peak_mib", "legal")}
+                                                 ("seconds", "cpu_seconds", "peak_mib", "legal", "stages")}
                                for r in runs},
     }
     big = runs[-1]
