@@ -95,8 +95,28 @@ def check_capacity(p: PlaceProblem, source: str) -> None:
                                 "core too small: a cell is wider than every free row segment"))
 
 
+def back_nets_without_junction(p: PlaceProblem) -> int:
+    """Nets with back-side pins but no dual-sided pin: nothing joins their back sub-net to the
+    front (e.g. a primary input driving back-side inputs), which a router must be told about."""
+    import numpy as np
+
+    from ffet_flow.place.problem import BACK, BOTH
+
+    counts = np.diff(p.net_start)
+    starts = p.net_start[:-1][counts > 0]
+    if len(starts) == 0:
+        return 0
+    back = np.maximum.reduceat((p.pin_side == BACK).astype(np.int8), starts)
+    both = np.maximum.reduceat((p.pin_side == BOTH).astype(np.int8), starts)
+    return int(((back == 1) & (both == 0)).sum())
+
+
 def placement_metrics(r: PlaceResult, p: PlaceProblem) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    out["place__nets__back_without_junction"] = back_nets_without_junction(p)
+    if out["place__nets__back_without_junction"]:
+        log.warning("%d nets have back-side pins but no dual-sided pin to join them to the "
+                    "front", out["place__nets__back_without_junction"])
     for stage, h in (("globalplace", r.hpwl_global), ("detailedplace", r.hpwl_final)):
         out[f"{stage}__hpwl"] = round(h["sides"], 4)
         out[f"{stage}__hpwl__front"] = round(h["front"], 4)

@@ -134,3 +134,16 @@ def test_hpwl_of_a_hand_made_net(simple03):
         assert py[0] == p.height[c] - p.pin_dy[0]
     per_net = net_hpwl(p, px, py)
     assert per_net.shape == (len(p.net_names),) and np.all(per_net >= 0)
+
+
+def test_back_nets_without_a_junction_are_counted(synth):
+    from ffet_flow.place.run import back_nets_without_junction
+
+    _, _, p = synth
+    starts, side = p.net_start, p.pin_side
+    expect = 0
+    for k in range(len(starts) - 1):
+        s = side[starts[k]:starts[k + 1]]
+        expect += bool(np.any(s == BACK) and not np.any(s == BOTH))
+    assert back_nets_without_junction(p) == expect
+    assert expect > 0  # primary inputs (front) drive some back-side inputs
