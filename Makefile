@@ -45,7 +45,7 @@ R := $(RUN_DIR)
 # Step directories, in the order of ffet_flow.flow.STEP_NAMES (a unit test keeps them in step).
 STEP_DIRS := 01-pdk 02-cells 03-synth 04-floorplan 05-place 06-route 07-extract 08-sta
 
-.PHONY: setup run test test-fast lint bench clean pdk cells \
+.PHONY: setup run test test-fast lint bench clean pdk cells view-cells sweep report \
         flow synth floorplan place route extract sta check view
 
 setup: $(STAMP)
@@ -110,6 +110,17 @@ check: $(R)/08-sta/done.json
 # The finished layout (cells + both sides' routing) in the KLayout GUI with the tech's colours.
 view: $(R)/06-route/done.json
 	$(FFET) view $(R)
+
+view-cells: $(STAMP)
+	$(FFET) view-cells --tech pdk/$(TECH).toml $(SET_ARGS)
+
+SWEEP ?= flows/sweeps/$(DESIGN).toml
+sweep: $(STAMP)
+	$(FFET) sweep $(SWEEP) -j $(JOBS)
+	$(FFET) report build/sweeps/$(DESIGN)
+
+report: $(STAMP)
+	$(FFET) report build/sweeps/$(DESIGN)
 
 clean:
 	rm -rf build .pytest_cache
