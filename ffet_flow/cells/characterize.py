@@ -26,7 +26,7 @@ from ffet_flow.proc import find_program, run_tool
 from ffet_flow.util import atomic_write_text, json_dumps, stable_hash
 
 #: bump when measurement code changes what it produces (part of every cache key)
-CODE_VERSION = 3
+CODE_VERSION = 4
 
 
 def run_deck(text: str, work: Path, name: str) -> dict[str, float]:

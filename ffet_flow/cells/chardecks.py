@@ -44,10 +44,11 @@ def settle_time(load_ff: float, drive: int, stages: int = 1) -> float:
 
 
 def step_limit(ramp: float, load_ff: float, drive: int) -> float:
-    """Largest time step (s): a twentieth of the faster of the input ramp and an estimate of
-    the output edge (2 ps + 1 ps/fF per device stack); the truncation-error control refines
-    further inside edges."""
-    return max(0.1e-12, (min(ramp, 2e-12 + 1e-12 * load_ff / max(drive, 1)) + 1e-12) / 20)
+    """Largest time step (s): a twentieth of an estimate of the output edge (2 ps + 1 ps/fF
+    per device stack) or of the input ramp, whichever is longer. Input ramps need no finer
+    limit: their corners are PWL breakpoints, where ngspice restarts with small steps."""
+    out_edge = 2e-12 + 1e-12 * load_ff / max(drive, 1)
+    return max(0.1e-12, max(out_edge, min(ramp, 4 * out_edge)) / 20)
 
 
 def pwl(events: Sequence[tuple[float, float]]) -> str:
