@@ -365,8 +365,3 @@ def build_layouts(cells: Sequence, tech, sides: Mapping[str, Mapping[str, str]],
     if issues:
         raise ConfigError(issues)
     return out
-
-
-def render(layout: CellLayout) -> None:
-    """Placeholder for the renderer another area provides (KLayout screenshots); draws nothing."""
-    return None
