@@ -138,3 +138,12 @@ def test_per_cell_cache_reuses_unchanged_cells(small_lib, tmp_path):
     tie = [n for n in before if n.startswith("TIEHI_X1-")]
     assert tie and set(tie) <= after
     assert len(after) > len(before)  # cells whose pins moved were characterized again
+
+
+@pytest.mark.tool
+def test_cold_builds_are_byte_identical(tmp_path):
+    cfg = _cfg("cfet", "cell_list=INV_X1,NAND2_X1,TIELO_X1", *GRID)
+    a = build_library(cfg, tmp_path / "a", cache_root=tmp_path / "ca")
+    b = build_library(cfg, tmp_path / "b", cache_root=tmp_path / "cb")
+    for art in a:
+        assert a[art].read_bytes() == b[art].read_bytes(), art
