@@ -34,4 +34,6 @@ class CellsStep(Step):
             "cells__area__mean": sum(areas) / len(areas) if areas else 0.0,
             "cells__pins__back_fraction": (sum(s == "back" for s in sides) / n_in
                                            if n_in else 0.0),
+            "units": {"cells__count": "count", "cells__area__mean": "um^2",
+                      "cells__pins__back_fraction": "fraction"},
         }
