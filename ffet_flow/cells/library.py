@@ -9,6 +9,7 @@ cells_v, cells_sp, pins_json. Per-cell characterization results are cached separ
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,13 +71,12 @@ def build_library(cfg: Config, out_dir: Path, cache_root: Path | None = None,
             if on_progress:
                 on_progress(name)
 
-        results = characterize_library(cells, subckts, setup, cache_root / "char",
-                                       cache_root / "work" / key[:16], jobs=cfg.char_jobs,
-                                       on_done=done)
-        tmp = cache_root / f".{key[:32]}.tmp"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
+        # private scratch and staging directories: two processes may build the same library
+        (cache_root / "work").mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=key[:16] + ".", dir=cache_root / "work"))
+        results = characterize_library(cells, subckts, setup, cache_root / "char", work,
+                                       jobs=cfg.char_jobs, on_done=done)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key[:32]}.", suffix=".tmp", dir=cache_root))
         dbu2 = tech.dbu * tech.dbu
         areas = {n: lay.width * lay.height / dbu2 for n, lay in layouts.items()}
         write_cells_lef(layouts, tech, sides, tmp / LIB_FILES["cells_lef"], cells=cells)
@@ -88,10 +88,11 @@ def build_library(cfg: Config, out_dir: Path, cache_root: Path | None = None,
                        tmp / LIB_FILES["cells_sp"], title=f"{library_name(cfg)}: cells with "
                        "layout parasitics")
         write_json(tmp / LIB_FILES["pins_json"], pins_payload(sides, density))
-        if lib_dir.exists():
-            shutil.rmtree(lib_dir)
-        tmp.rename(lib_dir)  # the cache entry appears complete or not at all
-        shutil.rmtree(cache_root / "work" / key[:16], ignore_errors=True)
+        try:
+            tmp.rename(lib_dir)  # the cache entry appears complete or not at all
+        except OSError:  # another process published the same entry first: same content
+            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     else:
         log.info("cells: library %s from the cache", key[:12])
     out_dir = Path(out_dir)

@@ -147,3 +147,17 @@ def test_cold_builds_are_byte_identical(tmp_path):
     b = build_library(cfg, tmp_path / "b", cache_root=tmp_path / "cb")
     for art in a:
         assert a[art].read_bytes() == b[art].read_bytes(), art
+
+
+@pytest.mark.tool
+def test_concurrent_builds_of_one_library_share_the_cache(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    cfg = _cfg("ffet", "cell_list=INV_X1,NOR2_X1", *GRID)
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda d: build_library(cfg, tmp_path / d, cache_root=tmp_path / "c"),
+                             ["x", "y"]))
+    for art in runs[0]:
+        assert runs[0][art].read_bytes() == runs[1][art].read_bytes(), art
+    entries = [p for p in (tmp_path / "c").iterdir() if p.name not in ("char", "work")]
+    assert len(entries) == 1 and not entries[0].name.startswith(".")  # no staging dir left
