@@ -24,10 +24,10 @@ def cells_gds(tech_toml: Path, out_dir: Path, cells: Sequence[str] | None = None
     cfg = load_config([tech_toml], set_items=list(set_items))
     tech = build_tech(cfg)
     netlists = cell_set(cells)
-    sides = assign_pin_sides(netlists, cfg.effective_input_pin_density,
-                             back_signals=cfg.effective_input_pin_density > 0
-                             or (cfg.arch == "ffet" and cfg.signal_sides == "both"))
-    layouts = build_layouts(netlists, tech, sides, source=str(tech_toml))
+    back_signals = tech.arch == "ffet" and tech.signal_sides == "both"
+    sides = assign_pin_sides(netlists, cfg.effective_input_pin_density, back_signals)
+    layouts = build_layouts(netlists, tech, sides,
+                            source=cfg.sources.get("cell_height_tracks", str(tech_toml)))
     paths = write_pdk(cfg, out_dir)
     paths["cells_gds"] = write_cells_gds(layouts, tech, out_dir / "cells.gds")
     return paths

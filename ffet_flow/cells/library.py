@@ -51,7 +51,8 @@ def build_library(cfg: Config, out_dir: Path, cache_root: Path | None = None,
     density = cfg.effective_input_pin_density
     back_signals = tech.signal_sides == "both" and tech.arch == "ffet"
     sides = assign_pin_sides(cells, density, back_signals)
-    layouts = build_layouts(cells, tech, sides)  # ConfigError when a cell does not fit
+    # ConfigError when a cell does not fit; name where cell_height_tracks came from
+    layouts = build_layouts(cells, tech, sides, source=cfg.sources.get("cell_height_tracks", "defaults"))
     subckts = {c.name: subckt(c, layouts[c.name].parasitics) for c in cells if c.transistors}
     setup = D.Setup(vdd=cfg.vdd, temperature=cfg.temperature, slews=tuple(cfg.char_slews),
                     loads=tuple(cfg.char_loads))
