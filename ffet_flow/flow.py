@@ -34,10 +34,13 @@ DESIGNS = ROOT / "designs"
 BUILD = ROOT / "build"
 
 #: the flow, in order (docs/architecture.md, "The flow")
-STEP_NAMES: tuple[str, ...] = ("pdk", "cells", "synth", "floorplan", "place", "route",
-                               "extract", "sta")
-#: steps whose outputs depend on the technology only, so variants share one copy
-SHARED_STEPS: frozenset[str] = frozenset({"pdk"})
+STEP_NAMES: tuple[str, ...] = ("pdk", "cells", "synth", "floorplan", "place", "tracks",
+                               "route", "extract", "sta")
+#: steps whose results other variants reuse through the step cache when their stamps agree:
+#: the technology files, one netlist per (architecture, clock) (synth reads the single-sided
+#: synthesis library), and one floorplan and placement where only routing keys differ (they
+#: read tech_place.lef, which does not change with the layer counts)
+SHARED_STEPS: frozenset[str] = frozenset({"pdk", "synth", "floorplan", "place"})
 #: external programs a step starts: (program, alternatives...); checked before any work
 STEP_TOOLS: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "cells": (("ngspice",),),

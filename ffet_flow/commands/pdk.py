@@ -18,7 +18,7 @@ HELP = "write the technology: tech_front.lef, tech_back.lef, tech.lef, layers.js
 #: artifact name -> file name (the pdk step publishes the same names)
 PDK_FILES = {"tech_lef": "tech.lef", "tech_front_lef": "tech_front.lef",
              "tech_back_lef": "tech_back.lef", "layers_json": "layers.json",
-             "lyt": "tech.lyt", "lyp": "layers.lyp"}
+             "lyt": "tech.lyt", "lyp": "layers.lyp", "tech_place_lef": "tech_place.lef"}
 
 
 def write_pdk(cfg: Config, out_dir: Path) -> dict[str, Path]:

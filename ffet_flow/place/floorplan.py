@@ -56,7 +56,8 @@ def _rails(lib: Library, design: Design) -> list[tuple[str, str, str, int, int]]
     return []
 
 
-def _tracks(lib: Library, die: tuple[int, int, int, int]) -> list[Tracks]:
+def make_tracks(lib: Library, die: tuple[int, int, int, int]) -> list[Tracks]:
+    """DEF TRACKS of every routing layer in `lib` (both wafer sides) over the die."""
     out = []
     for layer in lib.routing_layers():
         for axis, pitch, offset, lo, hi in (("X", layer.pitch_x, layer.offset_x, die[0], die[2]),
@@ -162,7 +163,7 @@ def floorplan(design: Design, lib: Library, opts: FloorplanOptions) -> dict[str,
     design.rows = [Row(f"ROW_{i}", site.name, mx, my + i * site.height,
                        "N" if i % 2 == 0 else "FS", n_sites, 1, site.width, 0)
                    for i in range(n_rows)]
-    design.tracks = _tracks(lib, design.die_area)
+    design.tracks = make_tracks(lib, design.die_area)
     _place_pins(design, lib)
     rails = _rails(lib, design)
     nets: dict[str, Net] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -11,19 +12,38 @@ from ffet_flow.cells.library import LIB_FILES, build_library
 from ffet_flow.steps.base import Step, StepContext
 
 
+def synthesis_config(config):
+    """The configuration of the library synthesis maps onto: the run's architecture with
+    single-sided signals (every input on the front). Synthesis thereby gives one netlist per
+    (architecture, clock), shared by every pin density and side setting of that architecture;
+    placement, routing and sign-off then use the run's own library, whose cells have the same
+    names, pins and functions."""
+    return config.replace(input_pin_density=0.0, signal_sides="front")
+
+
 class CellsStep(Step):
-    """Writes cells.lef, cells.gds, cells.lib, cells.v, cells.sp and pins.json."""
+    """Writes cells.lef, cells.gds, cells.lib, cells.v, cells.sp, pins.json, and the Liberty of
+    the synthesis library (`cells_synth.lib`, see `synthesis_config`)."""
 
     name = "cells"
     inputs: ClassVar[tuple[str, ...]] = ()
-    outputs: ClassVar[Mapping[str, str]] = dict(LIB_FILES)
-    version = 1
+    outputs: ClassVar[Mapping[str, str]] = {**LIB_FILES, "synth_lib": "cells_synth.lib"}
+    version = 2
 
     def config_keys(self, config) -> list[str]:
         return [k for k in config.keys_for_step(self.name) if k != "char_jobs"]
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         paths = build_library(ctx.config, ctx.out_dir)
+        reference = synthesis_config(ctx.config)
+        if (ctx.config.effective_input_pin_density == 0.0
+                and ctx.config.signal_sides == reference.signal_sides):  # already the one
+            shutil.copyfile(paths["cells_lib"], self.out(ctx, "synth_lib"))
+        else:
+            ref_dir = ctx.out_dir / "synthesis-library"
+            ref_paths = build_library(reference, ref_dir)
+            shutil.copyfile(ref_paths["cells_lib"], self.out(ctx, "synth_lib"))
+            shutil.rmtree(ref_dir)
         pins = json.loads(paths["pins_json"].read_text())
         lib = paths["cells_lib"].read_text()
         areas = [float(a) for a in re.findall(r"^\s*area : ([0-9.eE+-]+);", lib, re.M)]

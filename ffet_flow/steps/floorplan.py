@@ -14,7 +14,7 @@ class FloorplanStep(Step):
     """Reads the tech and cell LEFs, pins.json and the netlist; writes floorplan.def."""
 
     name = "floorplan"
-    inputs: ClassVar[tuple[str, ...]] = ("tech_lef", "cells_lef", "pins_json", "netlist")
+    inputs: ClassVar[tuple[str, ...]] = ("tech_place_lef", "cells_lef", "pins_json", "netlist")
     outputs: ClassVar[Mapping[str, str]] = {"floorplan_def": "floorplan.def"}
     version = 1
 
@@ -23,6 +23,6 @@ class FloorplanStep(Step):
         opts = FloorplanOptions(utilization=cfg.utilization, aspect_ratio=cfg.aspect_ratio,
                                 core_margin=cfg.core_margin)
         top = cfg.top or None
-        return run_floorplan([ctx.inputs["tech_lef"], ctx.inputs["cells_lef"]],
+        return run_floorplan([ctx.inputs["tech_place_lef"], ctx.inputs["cells_lef"]],
                              ctx.inputs["netlist"], self.out(ctx, "floorplan_def"), opts,
                              pins_json=ctx.inputs["pins_json"], dbu=cfg.dbu_per_micron, top=top)

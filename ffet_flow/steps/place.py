@@ -20,7 +20,7 @@ class PlaceStep(Step):
     """Reads floorplan.def, the netlist, the LEFs and pins.json; writes placed.def."""
 
     name = "place"
-    inputs: ClassVar[tuple[str, ...]] = ("floorplan_def", "netlist", "tech_lef", "cells_lef",
+    inputs: ClassVar[tuple[str, ...]] = ("floorplan_def", "netlist", "tech_place_lef", "cells_lef",
                                          "pins_json")
     outputs: ClassVar[Mapping[str, str]] = {"placed_def": "placed.def"}
     version = 1
@@ -28,7 +28,7 @@ class PlaceStep(Step):
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config
         return run_placement(ctx.inputs["floorplan_def"],
-                             [ctx.inputs["tech_lef"], ctx.inputs["cells_lef"]],
+                             [ctx.inputs["tech_place_lef"], ctx.inputs["cells_lef"]],
                              self.out(ctx, "placed_def"), place_options(cfg),
                              netlist=ctx.inputs["netlist"], pins_json=ctx.inputs["pins_json"],
                              top=cfg.top or None)

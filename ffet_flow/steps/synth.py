@@ -135,10 +135,19 @@ def synthesize(*, rtl: Sequence[Path], top: str, liberty: Path, period_ns: float
 
 
 class SynthStep(Step):
+    """Maps the RTL onto the synthesis library of the run's architecture (`synth_lib`: the
+    library with single-sided signals, see ffet_flow.steps.cells.synthesis_config), so every
+    pin density and side setting of one architecture and clock shares one netlist."""
+
     name = "synth"
-    inputs = ("cells_lib",)
+    inputs = ("synth_lib",)
     outputs: Mapping[str, str] = {"netlist": "netlist.v", "synth_stats": "synth_stats.json"}
-    version = 1
+    version = 2
+    #: what synthesis reads besides its library file: the design keys
+    CONFIG_KEYS = ("top", "verilog", "sdc", "clock_port", "clock_period")
+
+    def config_keys(self, config) -> list[str]:
+        return list(self.CONFIG_KEYS)
 
     def design_files(self, config) -> list[str]:
         """The RTL files (relative to the design directory): editing one makes synth stale."""
@@ -153,6 +162,6 @@ class SynthStep(Step):
         if not rtl:
             raise ConfigError(Issue(str(Path(ctx.design_dir) / "config.toml"), "verilog", [],
                                     "at least one RTL file"))
-        return synthesize(rtl=rtl, top=cfg.top, liberty=ctx.inputs["cells_lib"],
+        return synthesize(rtl=rtl, top=cfg.top, liberty=ctx.inputs["synth_lib"],
                           period_ns=float(cfg.clock_period), out_dir=ctx.out_dir,
                           netlist=self.out(ctx, "netlist"), log_path=ctx.log_path)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from ffet_flow.keys import Key
 
 TECH_STEPS = ("pdk", "cells", "floorplan", "place", "route", "extract", "sta")
+# Layer counts reach floorplan and placement only through tech_place.lef, which holds levels
+# 0..2 whatever the counts, so those steps do not list them: routing-only variants share one
+# placement. The tracks step adds the variant's full track set.
+LAYER_STEPS = ("pdk", "cells", "tracks", "route", "extract", "sta")
 
 # One entry per metal level, bottom (M0 / BM0) up. The back stack of an FFET mirrors the front
 # (REFERENCES 5: symmetric FFET cell design, back-side rules follow the front). Values from
@@ -75,9 +79,9 @@ KEYS = [
         "FFET 3.5T, CFET 4T)", unit="tracks", min=2.0, max=12.0, steps=TECH_STEPS, sweep=True,
         group="tech"),
     Key("layers_front", "int", 12, "metal layers on the front side (M0..M<N-1>)", min=1, max=16,
-        steps=TECH_STEPS, sweep=True, group="tech"),
+        steps=LAYER_STEPS, sweep=True, group="tech"),
     Key("layers_back", "int", 12, "metal layers on the back side (BM0..BM<N-1>)", min=1, max=16,
-        steps=TECH_STEPS, sweep=True, group="tech"),
+        steps=LAYER_STEPS, sweep=True, group="tech"),
     Key("signal_sides", "str", "both", "which wafer sides carry signal routing ('front': "
         "back side holds power and cell-internal wiring only; CFET is always 'front')",
         choices=("front", "both"), steps=TECH_STEPS, sweep=True, group="tech"),

@@ -178,13 +178,33 @@ def merged_lef_text(tech: Tech) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: metal levels per side that placement needs: cell pins and rails (level 0) and the I/O pin
+#: layers (levels 1 and 2, the lowest vertical and horizontal routing layers)
+PLACEMENT_LEVELS = 3
+
+
+def placement_tech(tech: Tech) -> Tech:
+    """The part of the stack that placement reads: levels 0..2 of each side.
+
+    It does not change with `layers_front` / `layers_back` (when each is at least 3), so
+    variants that differ only in routing layers share their floorplan and placement.
+    """
+    from dataclasses import replace
+
+    n = PLACEMENT_LEVELS
+    return replace(tech, front=tech.front[:n], back=tech.back[:n],
+                   front_vias=tech.front_vias[:n - 1], back_vias=tech.back_vias[:n - 1])
+
+
 def write_tech_lefs(tech: Tech, out_dir: Path) -> dict[str, Path]:
-    """Write tech_front.lef, tech_back.lef and tech.lef into `out_dir`; return their paths."""
+    """Write tech_front.lef, tech_back.lef, tech.lef and tech_place.lef into `out_dir`."""
     out_dir = Path(out_dir)
     paths = {"tech_front_lef": out_dir / "tech_front.lef",
              "tech_back_lef": out_dir / "tech_back.lef",
-             "tech_lef": out_dir / "tech.lef"}
+             "tech_lef": out_dir / "tech.lef",
+             "tech_place_lef": out_dir / "tech_place.lef"}
     atomic_write_text(paths["tech_front_lef"], side_lef_text(tech, "front"))
     atomic_write_text(paths["tech_back_lef"], side_lef_text(tech, "back"))
     atomic_write_text(paths["tech_lef"], merged_lef_text(tech))
+    atomic_write_text(paths["tech_place_lef"], merged_lef_text(placement_tech(tech)))
     return paths

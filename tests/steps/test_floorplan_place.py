@@ -26,7 +26,7 @@ def inputs(tmp_path_factory):
     (d / "netlist.v").write_text(netlist_verilog(synthetic_netlist(800, seed=7, name="top")))
     # pins.json moves input A of NAND2_X1 to the back side; others follow the LEF layers
     (d / "pins.json").write_text(json.dumps({"cells": {"NAND2_X1": {"A": "back"}}}))
-    return {"tech_lef": d / "tech.lef", "cells_lef": d / "cells.lef",
+    return {"tech_place_lef": d / "tech.lef", "cells_lef": d / "cells.lef",
             "netlist": d / "netlist.v", "pins_json": d / "pins.json"}
 
 
@@ -80,14 +80,14 @@ def test_place_step_is_legal_with_side_metrics(flow_run, inputs):
         m["detailedplace__hpwl__front"] + m["detailedplace__hpwl__back"], abs=1e-3)
     d = read_def(pl.outputs["placed_def"])
     assert set(d.components.status) == {"PLACED"}
-    lib = read_lef([inputs["tech_lef"], inputs["cells_lef"]], d.dbu)
+    lib = read_lef([inputs["tech_place_lef"], inputs["cells_lef"]], d.dbu)
     p = build_problem(d, lib)
     assert check_legality(p, p.x, p.y, p.orient) == []
 
 
 def test_klayout_loads_floorplan_and_placed_def(flow_run, inputs):
     _, _, results = flow_run
-    lefs = [inputs["tech_lef"], inputs["cells_lef"]]
+    lefs = [inputs["tech_place_lef"], inputs["cells_lef"]]
     fp = _klayout_loads(results[0].outputs["floorplan_def"], lefs)
     assert fp.top_cell().name == "top"
     placed = _klayout_loads(results[1].outputs["placed_def"], lefs)
@@ -106,13 +106,13 @@ def test_placement_is_deterministic(flow_run, inputs, tmp_path):
 
 def test_cli_floorplan_then_place(run_cli, inputs, tmp_path):
     fp = tmp_path / "fp.def"
-    status, out, err = run_cli("floorplan", "--lef", inputs["tech_lef"], "--lef",
+    status, out, err = run_cli("floorplan", "--lef", inputs["tech_place_lef"], "--lef",
                                inputs["cells_lef"], "--netlist", inputs["netlist"],
                                "--set", "utilization=0.5", "-o", fp)
     assert status == 0, err
     assert json.loads(out)["design__instance__count"] == 800
     placed = tmp_path / "placed.def"
-    status, out, err = run_cli("place", "--def", fp, "--lef", inputs["tech_lef"], "--lef",
+    status, out, err = run_cli("place", "--def", fp, "--lef", inputs["tech_place_lef"], "--lef",
                                inputs["cells_lef"], "--netlist", inputs["netlist"],
                                "--effort", "1", "-o", placed)
     assert status == 0, err
@@ -124,7 +124,7 @@ def test_bad_input_unknown_cell(run_cli, inputs, tmp_path):
     text = inputs["netlist"].read_text().replace("NAND2_X1 u5 ", "NAND9_X1 u5 ", 1)
     assert text != inputs["netlist"].read_text()
     bad.write_text(text)
-    status, _, err = run_cli("floorplan", "--lef", inputs["tech_lef"], "--lef",
+    status, _, err = run_cli("floorplan", "--lef", inputs["tech_place_lef"], "--lef",
                              inputs["cells_lef"], "--netlist", bad, "-o", tmp_path / "x.def")
     assert status == 2
     lines = err.strip().splitlines()
@@ -134,7 +134,7 @@ def test_bad_input_unknown_cell(run_cli, inputs, tmp_path):
 
 @pytest.mark.parametrize("value", ["0", "1", "1.5", "-0.2"])
 def test_bad_input_utilization(run_cli, inputs, tmp_path, value):
-    status, _, err = run_cli("floorplan", "--lef", inputs["tech_lef"], "--lef",
+    status, _, err = run_cli("floorplan", "--lef", inputs["tech_place_lef"], "--lef",
                              inputs["cells_lef"], "--netlist", inputs["netlist"],
                              "--set", f"utilization={value}", "-o", tmp_path / "x.def")
     assert status == 2
@@ -147,7 +147,7 @@ def test_bad_input_core_too_small(run_cli, inputs, tmp_path, flow_run):
     d.rows = d.rows[: len(d.rows) // 3]  # a third of the rows cannot hold the cells
     small = tmp_path / "small.def"
     write_def(d, small)
-    status, _, err = run_cli("place", "--def", small, "--lef", inputs["tech_lef"], "--lef",
+    status, _, err = run_cli("place", "--def", small, "--lef", inputs["tech_place_lef"], "--lef",
                              inputs["cells_lef"], "--netlist", inputs["netlist"],
                              "-o", tmp_path / "x.def")
     assert status == 2

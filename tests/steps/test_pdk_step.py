@@ -17,7 +17,7 @@ def test_pdk_step_publishes_every_output(tmp_path):
     [result] = run_steps([PdkStep()], cfg, tmp_path / "run")
     assert result.step_dir.name == "01-pdk" and not result.skipped
     assert set(result.outputs) == {"tech_lef", "tech_front_lef", "tech_back_lef",
-                                   "layers_json", "lyt", "lyp"}
+                                   "layers_json", "lyt", "lyp", "tech_place_lef"}
     for path in result.outputs.values():
         assert path.is_file() and path.parent == result.step_dir and path.stat().st_size > 0
     assert read_layers_json(result.outputs["layers_json"]) == build_tech(cfg)

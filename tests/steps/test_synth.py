@@ -43,7 +43,7 @@ def synthesized(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("synth")
     design_dir = _design(tmp)
     cfg = load_config([design_dir / "config.toml"])
-    res = run_steps([SynthStep()], cfg, tmp / "run", artifacts={"cells_lib": GOLDEN / "tiny.lib"},
+    res = run_steps([SynthStep()], cfg, tmp / "run", artifacts={"synth_lib": GOLDEN / "tiny.lib"},
                     design_dir=design_dir)
     return res[0], design_dir
 
@@ -170,7 +170,7 @@ def test_netlist_is_byte_identical_on_rerun(synthesized, tmp_path):
 def test_editing_the_rtl_makes_synth_stale(tmp_path):
     design_dir = _design(tmp_path)
     cfg = load_config([design_dir / "config.toml"])
-    arts = {"cells_lib": GOLDEN / "tiny.lib"}
+    arts = {"synth_lib": GOLDEN / "tiny.lib"}
     first = run_steps([SynthStep()], cfg, tmp_path / "run", artifacts=arts,
                       design_dir=design_dir)[0]
     first_netlist = first.outputs["netlist"].read_text()

@@ -154,3 +154,19 @@ def test_golden_front_lef_snippet():
     text = side_lef_text(build_tech(cfg), "front")
     golden = (GOLDEN / "tech_front_2layers.lef").read_text()
     assert text == golden
+
+
+def test_placement_lef_does_not_change_with_routing_layer_count(tmp_path):
+    """Variants that differ only in layers per side share floorplan and placement, whose only
+    technology input is tech_place.lef: its bytes must not depend on the layer counts."""
+    from ffet_flow.commands.pdk import write_pdk
+
+    texts = set()
+    for front, back in ((12, 12), (5, 8), (3, 3)):
+        cfg = load_config([ROOT / "pdk" / "ffet.toml"],
+                          set_items=[f"layers_front={front}", f"layers_back={back}"])
+        paths = write_pdk(cfg, tmp_path / f"{front}-{back}")
+        texts.add(paths["tech_place_lef"].read_text())
+    assert len(texts) == 1
+    text = texts.pop()
+    assert "LAYER M2" in text and "LAYER BM2" in text and "LAYER M3" not in text
