@@ -29,6 +29,11 @@ from ffet_flow.route.groute import route_2d
 from ffet_flow.route.nets import PinPoint
 from ffet_flow.route.steiner import steiner_tree
 
+#: pieces spanning more gcells than this prefer the layers above the jog levels
+LOCAL_SPAN = 2
+#: levels 1 and 2 (the lowest vertical and horizontal routing layers) hold the pin jogs
+JOG_LEVELS = 2
+
 
 @dataclass(frozen=True)
 class Wire:
@@ -87,16 +92,27 @@ class _Tracks:
             self.by_layer.append([t[idx == k] for k in range(len(bounds) - 1)])
         self.used: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
 
+    def free(self, li: int, t: int, lo: int, hi: int, net: int) -> bool:
+        return all(n == net or b < lo or a > hi for a, b, n in self.used[(li, t)])
+
     def pick(self, li: int, panel: int, lo: int, hi: int, prefer: int, net: int,
-             fallback: int) -> int:
+             fallback: int, jog: tuple[int, int, int] | None = None) -> int:
+        """The free track of layer `li` in `panel` nearest `prefer` over [lo, hi].
+
+        jog = (jog layer, jog line, pin coordinate): the track must also leave the jog from
+        the pin to it free on that line (the pin's access wire)."""
         cands = self.by_layer[li][panel]
         if not len(cands):
             return fallback
         order = np.argsort(np.abs(cands - prefer), kind="stable")
         for k in order.tolist():
             t = int(cands[k])
-            if all(n == net or b < lo or a > hi for a, b, n in self.used[(li, t)]):
-                return t
+            if not self.free(li, t, lo, hi, net):
+                continue
+            if jog is not None and not self.free(jog[0], jog[1], min(t, jog[2]),
+                                                 max(t, jog[2]), net):
+                continue
+            return t
         return int(cands[order[0]])
 
     def take(self, li: int, t: int, a: int, b: int, net: int) -> None:
@@ -150,7 +166,12 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
         lo, hi = min(a, b), max(a, b)
         cands = hl if horizontal else vl
         best, best_slack = cands[0], None
-        for li in sorted(cands, key=lambda i: sg.layers[i].level):
+        # the lowest two levels also carry every pin's access jogs: pieces longer than
+        # LOCAL_SPAN gcells try the upper layers first and leave them room
+        long_piece = hi - lo > LOCAL_SPAN
+        order = sorted(cands, key=lambda i: ((sg.layers[i].level <= JOG_LEVELS) and long_piece,
+                                             sg.layers[i].level))
+        for li in order:
             cap, dem = sg.capacity[li], demand[li]
             sl = (cap[lo:hi, fixed] - dem[lo:hi, fixed]) if horizontal else \
                 (cap[fixed, lo:hi] - dem[fixed, lo:hi])
@@ -179,14 +200,11 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
         key = (net, cell[0], cell[1])
         if key not in steiner_xy:  # a Steiner point: its own free jog tracks in the gcell
             i, j = cell
-            x0, x1, y0, y1 = int(g.xs[i]), int(g.xs[i + 1]), int(g.ys[j]), int(g.ys[j + 1])
             cx, cy = int(g.cx[i]), int(g.cy[j])
-            x = tracks.pick(jog_v, i, y0, y1, cx, net, cx) if jog_v is not None else cx
-            y = tracks.pick(jog_h, j, x0, x1, cy, net, cy) if jog_h is not None else cy
-            if jog_v is not None:
-                tracks.take(jog_v, x, y0, y1, net)
-            if jog_h is not None:
-                tracks.take(jog_h, y, x0, x1, net)
+            # a point on a jog track free near the centre; the jogs drawn to it are recorded
+            # as they are made, so no whole track is held for the node
+            x = tracks.pick(jog_v, i, cy, cy, cx, net, cx) if jog_v is not None else cx
+            y = tracks.pick(jog_h, j, x, x, cy, net, cy) if jog_h is not None else cy
             steiner_xy[key] = (x, y)
         x, y = steiner_xy[key]
         return x, y, None
@@ -213,7 +231,13 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
             end_cell = b
             lo = min(along_prev, int(bounds[min(a, end_cell)]))
             hi = max(along_prev, int(bounds[max(a, end_cell) + 1]))
-            coords.append(tracks.pick(li, f, lo, hi, prefer, net, prefer))
+            jog = None
+            if k in (0, len(pieces) - 1):  # the route's end jogs along the node's own line
+                px, py = (sx, sy) if k == 0 else (ex, ey)
+                jl = jog_v if h else jog_h
+                if jl is not None:
+                    jog = (jl, px, py) if h else (jl, py, px)
+            coords.append(tracks.pick(li, f, lo, hi, prefer, net, prefer, jog))
         # geometry: piece k runs along its track from the previous crossing to the next one
         for k, ((h, _f, _a, _b), li) in enumerate(zip(pieces, layers, strict=True)):
             c = coords[k]
