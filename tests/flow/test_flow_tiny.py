@@ -1,0 +1,151 @@
+"""End to end on the tiny design (a few hundred cells), FFET dual-sided and CFET: every step's
+outputs, finite metrics, fmax against a direct re-timing, kill-and-resume, and what a routing
+key change redoes."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ffet_flow import flow
+from ffet_flow.steps.driver import run_steps
+from ffet_flow.util import file_digest
+from tests.conftest import ROOT
+from tests.flow.conftest import COMMON_SET, VARIANTS, ffet, flow_args, locked
+
+pytestmark = [pytest.mark.tool, pytest.mark.slow]
+
+HEADLINE = ("finish__timing__fmax", "finish__timing__setup__ws", "finish__power__total",
+            "design__core__area", "design__die__area", "design__instance__area",
+            "design__instance__count", "design__instance__utilization", "route__wirelength")
+
+
+def step_dirs(run_dir):
+    return {name: run_dir / f"{i:02d}-{name}" for i, name in enumerate(flow.STEP_NAMES, 1)}
+
+
+def artifacts(run_dir) -> dict:
+    out = {}
+    for name, d in step_dirs(run_dir).items():
+        out.update({a: d / f for a, f in flow.load_step(name).outputs.items()})
+    return out
+
+
+def metrics(run_dir):
+    return json.loads((run_dir / "metrics.json").read_text())
+
+
+def finished(run_dir):
+    return {name: json.loads((d / "done.json").read_text())["finished"]
+            for name, d in step_dirs(run_dir).items()}
+
+
+def comparable(m):
+    """Metrics that must not depend on the machine's speed or the run's name."""
+    return {k: v for k, v in m.items() if k != "units" and not k.endswith("seconds")}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_step_output_exists_and_metrics_are_finite(tiny_runs, variant):
+    run_dir = tiny_runs[variant]
+    for name, d in step_dirs(run_dir).items():
+        assert (d / "done.json").is_file(), name
+        for f in ("inputs.json", "metrics.json", "step.log"):
+            assert (d / f).is_file(), (name, f)
+        assert not (d / ".work").exists()
+    for artifact, path in artifacts(run_dir).items():
+        assert path.exists() and (path.is_dir() or path.stat().st_size > 0), artifact
+    m = metrics(run_dir)
+    numbers = {k: v for k, v in m.items() if isinstance(v, (int, float))}
+    assert all(math.isfinite(v) for v in numbers.values()), numbers
+    for name in HEADLINE:
+        assert name in numbers, name
+    assert m["finish__timing__fmax"] > 0 and m["finish__power__total"] > 0
+    assert 0 < m["design__instance__utilization"] < 1
+    assert 100 <= m["design__instance__count"] <= 1000  # "a few hundred cells"
+    assert set(numbers) <= set(m["units"])
+    info = json.loads((run_dir / "run.json").read_text())
+    assert info["design"] == "tiny" and info["variant"] == variant
+
+
+def test_back_side_carries_signals_only_for_dual_sided_ffet(tiny_runs):
+    dual, cfet = metrics(tiny_runs["ffet_dual"]), metrics(tiny_runs["cfet"])
+    assert dual["route__wirelength__back"] > 0
+    assert cfet.get("route__wirelength__back", 0) == 0
+    # the same RTL on a 3.5-track FFET library takes less cell area than on 4-track CFET cells
+    assert dual["design__instance__area"] < cfet["design__instance__area"]
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_fmax_agrees_with_a_direct_retiming(tiny_runs, tmp_path, variant):
+    run_dir = tiny_runs[variant]
+    tech, sets = VARIANTS[variant]
+    setup = flow.setup_flow("tiny", ROOT / tech, [*COMMON_SET, *sets], variant,
+                            run_dir.parent.parent, steps=[])
+    t_min = 1e9 / metrics(run_dir)["finish__timing__fmax"]  # ns
+    arts = artifacts(run_dir)
+    sta = flow.load_step("sta")
+    slack = {}
+    for factor in (1.02, 0.95):
+        cfg = setup.config.replace(clock_period=round(factor * t_min, 6))
+        (res,) = run_steps([sta], cfg, tmp_path / f"x{factor}", design_dir=setup.design_dir,
+                           artifacts={a: arts[a] for a in sta.inputs})
+        slack[factor] = res.metrics["finish__timing__setup__ws"]
+    assert slack[1.02] >= 0 > slack[0.95], (t_min, slack)
+
+
+def test_killed_run_resumes_to_the_same_result(tiny_runs, e2e_root):
+    reference = tiny_runs["ffet_dual"]
+    tech, sets = VARIANTS["ffet_dual"]
+    run_dir = e2e_root / "tiny" / "killed"
+    with locked(e2e_root / ".killed.lock"):
+        shutil.rmtree(run_dir, ignore_errors=True)
+        argv = [sys.executable, "-m", "ffet_flow", *map(str, flow_args(e2e_root, "killed",
+                                                                        tech, sets))]
+        proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        dirs = step_dirs(run_dir)
+        deadline = time.monotonic() + 300
+        while (proc.poll() is None and time.monotonic() < deadline
+               and not (dirs["place"].exists() or dirs["route"].exists())):
+            time.sleep(0.005)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert proc.returncode == -signal.SIGKILL, "the flow ended before it could be killed"
+        assert not (run_dir / "metrics.json").exists()
+        for name, d in dirs.items():  # whatever is stamped done is complete
+            if (d / "done.json").exists():
+                outs = flow.load_step(name).outputs.values()
+                assert all((d / f).exists() for f in outs), name
+        assert not (dirs["sta"] / "done.json").exists()
+        again = ffet(*flow_args(e2e_root, "killed", tech, sets))
+        assert again.returncode == 0, again.stderr[-3000:]
+    assert comparable(metrics(run_dir)) == comparable(metrics(reference))
+    ref_arts, arts = artifacts(reference), artifacts(run_dir)
+    for a in ("netlist", "placed_def", "routed_def", "spef"):
+        assert file_digest(arts[a]) == file_digest(ref_arts[a]), a
+
+
+def test_routing_key_redoes_routing_and_later_steps_only(tiny_runs, e2e_root):
+    tech, sets = VARIANTS["ffet_dual"]
+    run_dir = e2e_root / "tiny" / "rekey"
+    with locked(e2e_root / ".rekey.lock"):
+        shutil.rmtree(run_dir, ignore_errors=True)
+        shutil.copytree(tiny_runs["ffet_dual"], run_dir)
+        before = finished(run_dir)
+        proc = ffet(*flow_args(e2e_root, "rekey", tech, [*sets, "route_capacity_adjustment=0.1"]))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        after = finished(run_dir)
+    for name in ("pdk", "cells", "synth", "floorplan", "place"):
+        assert after[name] == before[name], name
+    for name in ("route", "extract", "sta"):
+        assert after[name] > before[name], name
+    assert metrics(run_dir)["finish__timing__fmax"] > 0
