@@ -64,6 +64,8 @@ class SideRouting:
     iterations: int
     shorts: int = 0
     opens: list[str] = field(default_factory=list)
+    global_wirelength: int = 0  # dbu, gcell-centre to gcell-centre length of the global routes
+    global_vias: int = 0  # layer changes along the global routes plus pin-to-layer stacks
 
 
 def _pieces(route: Sequence[tuple[int, int]]) -> list[tuple[bool, int, int, int]]:
@@ -209,6 +211,8 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
         x, y = steiner_xy[key]
         return x, y, None
 
+    global_len = 0
+    global_vias = 0
     for ci, route in enumerate(r2.routes):
         net = conn_net[ci]
         pieces = _pieces(route)
@@ -218,6 +222,16 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
         sx, sy, _ = node_xy(net, (start[0], start[1]))
         ex, ey, _ = node_xy(net, (end[0], end[1]))
         layers = [assign_layer(h, f, a, b) for h, f, a, b in pieces]
+        centres = [g.cx if h else g.cy for h, _f, _a, _b in pieces]
+        global_len += sum(abs(int(c[b]) - int(c[a])) for c, (_h, _f, a, b)
+                          in zip(centres, pieces, strict=True))
+        levels_used = [sg.layers[li].level for li in layers]
+        global_vias += sum(abs(u - v) for u, v in zip(levels_used[:-1], levels_used[1:],
+                                                       strict=True))
+        for cell, lev in (((start[0], start[1]), levels_used[0]),
+                          ((end[0], end[1]), levels_used[-1])):
+            base = node_xy(net, cell)[2]
+            global_vias += abs(lev - base) if base is not None else 0
         coords: list[int] = []
         for k, ((h, f, a, b), li) in enumerate(zip(pieces, layers, strict=True)):
             if k == 0:
@@ -297,6 +311,7 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
     result = SideRouting(names, wires, sorted(vias), demand,
                          int(r2.overflow_history[-1]) if r2.overflow_history else 0,
                          r2.iterations)
+    result.global_wirelength, result.global_vias = global_len, global_vias
     result.shorts = count_shorts(wires)
     result.opens = find_opens(nets, names, wires, result.vias)
     return result

@@ -20,7 +20,14 @@ from ffet_flow.io.def_nets import Path as DefPath
 from ffet_flow.io.lef import Library, layer_side
 from ffet_flow.log import get_logger
 from ffet_flow.route.detail import SideRouting, layer_wirelength, route_side
-from ffet_flow.route.grid import Grid, RouteLayer, SideGrid, build_side_grid, make_grid
+from ffet_flow.route.grid import (
+    Grid,
+    RouteLayer,
+    SideGrid,
+    build_side_grid,
+    grid_from_gcellgrid,
+    make_grid,
+)
 from ffet_flow.route.nets import side_nets
 
 log = get_logger("route")
@@ -29,9 +36,10 @@ SIDES = ("front", "back")
 
 @dataclass(frozen=True)
 class RouteOptions:
-    gcell_rows: int = 3  # gcell edge in standard-cell rows
+    gcell_rows: int = 3  # gcell edge in standard-cell rows (when the DEF has no GCELLGRID)
     max_iterations: int = 30
     adjustment: float = 0.0  # fraction of tracks withheld (OpenROAD's layer adjustment)
+    gcell_size: int = 0  # dbu; overrides gcell_rows when set
 
 
 @dataclass(frozen=True)
@@ -71,10 +79,20 @@ def side_stack(lib: Library, design: Design, side: str, routable: Collection[str
     return SideStack(side, names, vias, tuple(routing))
 
 
-def gcell_grid(design: Design, lib: Library, gcell_rows: int) -> Grid:
+def gcell_grid(design: Design, lib: Library, options: RouteOptions) -> Grid:
+    """The DEF's GCELLGRID when it has one, else square gcells of `gcell_size` dbu or of
+    `gcell_rows` standard-cell rows."""
+    lines = {"X": [], "Y": []}
+    for axis, start, num, step in design.gcellgrid:
+        lines[axis].extend(start + step * k for k in range(num))
+    if lines["X"] and lines["Y"] and not options.gcell_size:
+        return grid_from_gcellgrid(design.die_area, np.array(sorted(set(lines["X"]))),
+                                   np.array(sorted(set(lines["Y"]))))
+    if options.gcell_size:
+        return make_grid(design.die_area, options.gcell_size)
     heights = [lib.sites[r.site].height for r in design.rows if r.site in lib.sites]
     row_h = min(heights) if heights else max(1, (design.die_area[3] - design.die_area[1]) // 50)
-    return make_grid(design.die_area, row_h * gcell_rows)
+    return make_grid(design.die_area, row_h * options.gcell_rows)
 
 
 @dataclass
@@ -90,7 +108,7 @@ def route_design(design: Design, lib: Library, routable: Mapping[str, Collection
 
     routable: side -> names of the layers that side may route signals on.
     """
-    grid = gcell_grid(design, lib, options.gcell_rows)
+    grid = gcell_grid(design, lib, options)
     metrics: dict = {}
     sides: dict[str, SideRouting] = {}
     grids: dict[str, SideGrid] = {}
@@ -145,6 +163,8 @@ def _side_metrics(m: dict, side: str, res: SideRouting, sg: SideGrid, stack: Sid
     for lev, length in sorted(per_level.items()):
         m[f"route__wirelength__{side}__{stack.names[lev]}"] = round(length / dbu, 4)
     m[f"route__vias__{side}"] = len(res.vias)
+    m[f"globalroute__wirelength__{side}"] = round(res.global_wirelength / dbu, 4)
+    m[f"globalroute__vias__{side}"] = res.global_vias
     m[f"globalroute__overflow__{side}"] = int(sum(
         np.maximum(d - c, 0).sum() for d, c in zip(res.demand, sg.capacity, strict=True)))
     m[f"globalroute__overflow2d__{side}"] = res.overflow_2d
