@@ -139,7 +139,8 @@ def write_chart(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str], pat
 
 
 def write_compare(runs: Mapping[str, Mapping[str, Any]], out_dir: Path, *, design: str,
-                  notes: Sequence[str] = ()) -> dict[str, Path]:
+                  notes: Sequence[str] = (),
+                  images: Sequence[tuple[str, str]] = ()) -> dict[str, Path]:
     """Write `compare.md` and `compare.png` into `out_dir` from each variant's merged metrics."""
     out_dir = Path(out_dir)
     order = [n for n in (CFET, FFET_SINGLE, FFET_DUAL, FFET_EQUAL_AREA) if n in runs]
@@ -158,6 +159,10 @@ def write_compare(runs: Mapping[str, Mapping[str, Any]], out_dir: Path, *, desig
     for row in comparison_rows(runs):
         lines.append(f"| {row['label']} | {_pct(row['ours'])} | {row['study']:+.1f} % |")
     lines += ["", f"![relative area, fmax and power]({paths['png'].name})", ""]
+    if images:  # layout views: (title, path relative to out_dir)
+        lines += ["## Layouts", ""]
+        for title, rel in images:
+            lines += [f"### {title}", "", f"![{title}]({rel})", ""]
     if notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     atomic_write_text(paths["markdown"], "\n".join(lines))

@@ -25,6 +25,8 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("-j", "--jobs", type=int, default=1, help="variants run at once")
     p.add_argument("--executor", choices=("local", "ray"), default="local")
     p.add_argument("--address", help="Ray cluster address (default: start a local cluster)")
+    p.add_argument("--build-dir", type=Path, default=None, metavar="DIR",
+                   help="root of the variants' run directories and step cache (default build)")
     p.add_argument("--runner", default="flow", help=argparse.SUPPRESS)
     p.add_argument("--dry-run", action="store_true", help="list the variants and stop")
 
@@ -51,8 +53,13 @@ def run(args: argparse.Namespace) -> int:
     from ffet_flow.sweep.execute import SweepOptions, run_sweep
 
     out = args.out or ROOT / "build" / "sweeps" / spec.name
-    paths = run_sweep(spec, SweepOptions(out_dir=out, jobs=args.jobs, executor=args.executor,
-                                         address=args.address, runner=args.runner))
+    opts = SweepOptions(out_dir=out, jobs=args.jobs, executor=args.executor,
+                        address=args.address, runner=args.runner)
+    if args.build_dir is not None:
+        from dataclasses import replace
+
+        opts = replace(opts, build_root=args.build_dir.resolve())
+    paths = run_sweep(spec, opts)
     get_logger("sweep").info("results: %s", paths["csv"])
     print(paths["parquet"])
     return 0

@@ -29,7 +29,7 @@ def _flow_runner(design: str, tech: str, set_items: list[str], variant: str,
     from ffet_flow.proc import run_tool
 
     argv = [sys.executable, "-m", "ffet_flow", "flow", "--design", design, "--tech", tech,
-            "--variant", variant]
+            "--variant", variant, "--build-dir", str(build_root)]
     for item in set_items:
         argv += ["--set", item]
     run = run_tool(f"sweep {variant}", argv, log_path, check=False)
