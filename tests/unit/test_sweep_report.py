@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from ffet_flow.sweep.report import comparisons, pareto_front, write_report
 from ffet_flow.sweep.table import write_tables
 
