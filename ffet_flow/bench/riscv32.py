@@ -32,3 +32,25 @@ def cpi(ctx: BenchContext) -> dict:
 
 
 BENCHMARKS = {"riscv32.cpi": cpi}
+
+
+def cells(ctx: BenchContext) -> dict:
+    """Cell count of the core synthesized onto the generated FFET and CFET libraries."""
+    import json
+    import subprocess
+
+    out = {}
+    for tech in ("ffet", "cfet"):
+        variant = f"bench-synth-{tech}"
+        subprocess.run([sys.executable, "-m", "ffet_flow", "flow", "--design", "riscv32",
+                        "--tech", f"pdk/{tech}.toml", "--variant", variant, "--to", "synth"],
+                       cwd=ctx.root, check=True, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        m = json.loads((ctx.root / "build/riscv32" / variant / "metrics.json").read_text())
+        key = "riscv32.cells" if tech == "ffet" else f"riscv32.cells.{tech}"
+        out[key] = m["synth__design__instance__count"]
+        out[f"riscv32.cell_area_um2.{tech}"] = m["synth__design__instance__area__stdcell"]
+    return out
+
+
+BENCHMARKS["riscv32.cells"] = cells
