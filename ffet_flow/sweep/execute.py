@@ -97,7 +97,7 @@ def run_sweep(spec: SweepSpec, opts: SweepOptions) -> dict[str, Path]:
     opts.out_dir.mkdir(parents=True, exist_ok=True)
     write_json(opts.out_dir / "spec.json", {
         "design": spec.design, "name": spec.name, "tech": spec.tech, "set": dict(spec.fixed),
-        "variants": [v.name for v in spec.variants]})
+        "build_root": str(opts.build_root), "variants": [v.name for v in spec.variants]})
     pending = [v for v in spec.variants if load_record(opts.out_dir, v.name) is None]
     progress = Progress(len(spec.variants), "variant", log)
     progress.done = len(spec.variants) - len(pending)

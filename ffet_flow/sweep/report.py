@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,8 +236,11 @@ def write_report(results: Path, out_dir: Path, images: Sequence[Path] = ()) -> d
             f" (fmax {best[FMAX] / 1e9:.3f} GHz)."]
     for f in figures:
         lines += ["", f"## {f.title}", "", f"![{f.title}]({f.stem}.png)"]
+    if images:
+        lines += ["", "## Layouts"]
     for img in images:
-        lines += ["", f"![{img.stem}]({img.name})"]
+        rel = os.path.relpath(img, out_dir)
+        lines += ["", f"![{img.stem}]({rel})"]
     failed = frame[frame["status"] != "ok"]
     if not failed.empty:
         lines += ["", "## Failed variants", "", "| variant | reason |", "|---|---|"]

@@ -67,3 +67,12 @@ def test_report_is_deterministic(tmp_path):
 
 def test_pareto_front():
     assert pareto_front([1, 2, 3, 2.5], [1, 3, 2, 4]) == [0, 1, 3]
+
+
+def test_report_command_embeds_cell_views(tmp_path, run_cli):
+    write_tables(_records(), tmp_path)
+    status, out, err = run_cli("report", tmp_path, "-o", tmp_path / "rep")
+    assert status == 0, err
+    text = (tmp_path / "rep" / "report.md").read_text()
+    assert "## Layouts" in text and "cells.png" in text
+    assert (tmp_path / "rep" / "cells.png").stat().st_size > 1000
