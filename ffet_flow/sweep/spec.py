@@ -46,9 +46,11 @@ class Variant:
 
     @property
     def name(self) -> str:
-        stem = Path(self.tech).stem
-        parts = [stem] + [f"{k}-{_fmt(v)}" for k, v in self.settings]
-        return "__".join(parts)
+        """The flow's own default variant name (ffet_flow.flow.variant_name), so a variant run
+        by hand with the same --set items lands in the same run directory."""
+        from ffet_flow.flow import variant_name
+
+        return variant_name(Path(self.tech), self.set_items())
 
     def set_items(self) -> list[str]:
         return [f"{k}={_fmt(v)}" for k, v in self.settings]
@@ -135,7 +137,8 @@ def expand(design: str, tech: str, fixed: Mapping[str, Any],
                 point.update(zip(name, values, strict=True) if isinstance(name, tuple)
                              else {name: values[0]})
             tech_file = _tech_for(point.get("arch"), point.pop("tech", None), tech)
-            settings = {**fixed, **point}
+            settings = {k: tuple(v) if isinstance(v, list) else v
+                        for k, v in {**fixed, **point}.items()}
             variant = Variant(tech_file, tuple(sorted(settings.items())))
             seen.setdefault(variant, None)
     variants = tuple(seen)
