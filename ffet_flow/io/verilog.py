@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ffet_flow.errors import ConfigError, Issue
-from ffet_flow.io._tokens import read_text
+from ffet_flow.io._tokens import Cursor, read_text
 
 CONST0, CONST1, CONSTX = "1'b0", "1'b1", "1'bx"
 
@@ -90,7 +90,10 @@ class Netlist:
         return {n: find(n) for n in sorted(names)}
 
 
-class _Parser:
+class _Parser(Cursor):
+    """Verilog tokens with their line numbers; moves (peek, next) from the LEF/DEF Cursor,
+    case-sensitive `expect` and identifiers of its own."""
+
     def __init__(self, text: str, path: str):
         self.path = path
         clean = _COMMENTS.sub(lambda m: "\n" * m.group().count("\n"), text)
@@ -108,16 +111,6 @@ class _Parser:
     def error(self, value: str, allowed: str) -> ConfigError:
         line = self.lines[min(self.i, len(self.lines) - 1)] if self.lines else 0
         return ConfigError(Issue(self.path, f"line {line}", value, allowed))
-
-    def peek(self) -> str:
-        return self.toks[self.i] if self.i < len(self.toks) else ""
-
-    def next(self) -> str:
-        if self.i >= len(self.toks):
-            raise self.error("end of file", "unexpected end of file")
-        t = self.toks[self.i]
-        self.i += 1
-        return t
 
     def expect(self, t: str) -> None:
         got = self.next()
