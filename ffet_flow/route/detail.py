@@ -66,6 +66,16 @@ class SideRouting:
     opens: list[str] = field(default_factory=list)
     global_wirelength: int = 0  # dbu, gcell-centre to gcell-centre length of the global routes
     global_vias: int = 0  # layer changes along the global routes plus pin-to-layer stacks
+    global_segments: int = 0  # straight single-layer runs of the global routes
+    gcell_size: int = 0  # dbu, typical gcell edge (median of width and height, averaged)
+
+    @property
+    def global_wirelength_openroad(self) -> int:
+        """Global-route wirelength as OpenROAD's `global_route` reports it (GRT-0018): every
+        straight single-layer segment counts its gcell-centre length plus one gcell, i.e. it
+        reaches the far edges of its end gcells (OpenROAD src/grt GlobalRouter::
+        computeNetWirelength)."""
+        return self.global_wirelength + self.global_segments * self.gcell_size
 
 
 def _pieces(route: Sequence[tuple[int, int]]) -> list[tuple[bool, int, int, int]]:
@@ -164,30 +174,39 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
     vias: set[tuple[int, int, int, int]] = set()
     node_levels: dict[tuple[int, int, int], set[int]] = defaultdict(set)
 
-    def assign_layer(horizontal: bool, fixed: int, a: int, b: int) -> int:
-        lo, hi = min(a, b), max(a, b)
-        cands = hl if horizontal else vl
-        best, best_slack = cands[0], None
+    def layer_order(horizontal: bool, long_piece: bool) -> list[int]:
         # the lowest two levels also carry every pin's access jogs: pieces longer than
         # LOCAL_SPAN gcells try the upper layers first and leave them room
-        long_piece = hi - lo > LOCAL_SPAN
-        order = sorted(cands, key=lambda i: ((sg.layers[i].level <= JOG_LEVELS) and long_piece,
-                                             sg.layers[i].level))
+        cands = hl if horizontal else vl
+        return sorted(cands, key=lambda i: ((sg.layers[i].level <= JOG_LEVELS) and long_piece,
+                                            sg.layers[i].level))
+
+    def assign_layers(horizontal: bool, fixed: int, a: int, b: int) -> list[tuple[int, int, int]]:
+        """Layers of a straight piece from gcell a to gcell b: [(layer index, from, to)].
+
+        The lowest-preference layer with a free track on every edge takes the whole piece; when
+        none has, the piece changes layer where it must (`_split_layers`), so a layer change
+        costs vias but never overflow where the side's 2D capacity suffices."""
+        lo, hi = min(a, b), max(a, b)
+        order = layer_order(horizontal, hi - lo > LOCAL_SPAN)
+        slack = []
         for li in order:
             cap, dem = sg.capacity[li], demand[li]
             sl = (cap[lo:hi, fixed] - dem[lo:hi, fixed]) if horizontal else \
                 (cap[fixed, lo:hi] - dem[fixed, lo:hi])
-            slack = int(sl.min()) if sl.size else 0
-            if slack >= 1:
-                best = li
+            if sl.size == 0 or int(sl.min()) >= 1:
+                parts = [(li, a, b)]
                 break
-            if best_slack is None or slack > best_slack:
-                best, best_slack = li, slack
-        if horizontal:
-            demand[best][lo:hi, fixed] += 1
+            slack.append(sl)
         else:
-            demand[best][fixed, lo:hi] += 1
-        return best
+            parts = _split_layers(order, [sg.layers[i].level for i in order], slack, a, b)
+        for li, p, q in parts:
+            p, q = min(p, q), max(p, q)
+            if horizontal:
+                demand[li][p:q, fixed] += 1
+            else:
+                demand[li][fixed, p:q] += 1
+        return parts
 
     def stack(net: int, x: int, y: int, l0: int, l1: int) -> None:
         for lev in range(min(l0, l1), max(l0, l1)):
@@ -213,6 +232,9 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
 
     global_len = 0
     global_vias = 0
+    global_segments = 0
+    # Steiner node -> (direction, layer) of the route ends meeting there (segment merging)
+    node_ends: dict[tuple[int, tuple[int, int]], list[tuple[bool, int]]] = defaultdict(list)
     for ci, route in enumerate(r2.routes):
         net = conn_net[ci]
         pieces = _pieces(route)
@@ -221,7 +243,12 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
         start, end = route[0], route[-1]
         sx, sy, _ = node_xy(net, (start[0], start[1]))
         ex, ey, _ = node_xy(net, (end[0], end[1]))
-        layers = [assign_layer(h, f, a, b) for h, f, a, b in pieces]
+        pieces, layers = _with_layer_changes(
+            pieces, [assign_layers(h, f, a, b) for h, f, a, b in pieces], sg)
+        global_segments += sum(1 for _h, _f, a, b in pieces if a != b)
+        for (cell, k) in (((start[0], start[1]), 0), ((end[0], end[1]), len(pieces) - 1)):
+            if node_pt[net].get(cell) is None:  # a Steiner node: may merge straight through
+                node_ends[(net, cell)].append((pieces[k][0], layers[k]))
         centres = [g.cx if h else g.cy for h, _f, _a, _b in pieces]
         global_len += sum(abs(int(c[b]) - int(c[a])) for c, (_h, _f, a, b)
                           in zip(centres, pieces, strict=True))
@@ -311,10 +338,93 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
     result = SideRouting(names, wires, sorted(vias), demand,
                          int(r2.overflow_history[-1]) if r2.overflow_history else 0,
                          r2.iterations)
+    # two collinear route ends on one layer meeting at a Steiner node (nothing else there) are
+    # one segment
+    global_segments -= sum(1 for ends in node_ends.values()
+                           if len(ends) == 2 and ends[0] == ends[1])
     result.global_wirelength, result.global_vias = global_len, global_vias
+    result.global_segments = global_segments
+    result.gcell_size = int(round((float(np.median(np.diff(g.xs)))
+                                   + float(np.median(np.diff(g.ys)))) / 2))
     result.shorts = count_shorts(wires)
     result.opens = find_opens(nets, names, wires, result.vias)
     return result
+
+
+#: DP costs of a piece that must change layers: an overflowed edge costs far more than vias
+_OVERFLOW_COST = 1000.0
+_VIA_COST = 1.0
+
+
+def _split_layers(order: Sequence[int], levels: Sequence[int], slack: Sequence[np.ndarray],
+                  a: int, b: int) -> list[tuple[int, int, int]]:
+    """Layer per edge of a straight piece from gcell a to b, by dynamic programming over its
+    edges (in travel order): cost = _OVERFLOW_COST per edge without a free track + _VIA_COST
+    per via level changed + a small preference for the order's first layers. `slack[k]` is the
+    free-track count of layer order[k] over the edges min(a,b)..max(a,b)-1 (increasing).
+    Returns runs [(layer index, from gcell, to gcell)] in travel order."""
+    n_l = len(order)
+    m = abs(b - a)
+    step = 1 if b > a else -1
+    # edge t in travel order is the slack index t (increasing) or m - 1 - t (decreasing)
+    over = [[0.0 if (sl[t if step > 0 else m - 1 - t] >= 1) else
+             _OVERFLOW_COST * float(1 - sl[t if step > 0 else m - 1 - t])
+             for sl in slack] for t in range(m)]
+    cost = [over[0][k] + 1e-3 * k for k in range(n_l)]
+    back: list[list[int]] = []
+    for t in range(1, m):
+        new, arg = [], []
+        for k in range(n_l):
+            best, bk = None, 0
+            for j in range(n_l):
+                c = cost[j] + _VIA_COST * abs(levels[j] - levels[k])
+                if best is None or c < best:
+                    best, bk = c, j
+            new.append(best + over[t][k])
+            arg.append(bk)
+        cost = new
+        back.append(arg)
+    k = min(range(n_l), key=lambda i: cost[i])
+    per_edge = [k]
+    for arg in reversed(back):
+        k = arg[k]
+        per_edge.append(k)
+    per_edge.reverse()
+    runs: list[tuple[int, int, int]] = []
+    pos = a
+    for t, k in enumerate(per_edge):
+        if runs and runs[-1][0] == order[k]:
+            runs[-1] = (order[k], runs[-1][1], pos + step)
+        else:
+            runs.append((order[k], pos, pos + step))
+        pos += step
+    return runs
+
+
+def _with_layer_changes(pieces: Sequence[tuple[bool, int, int, int]],
+                        parts: Sequence[Sequence[tuple[int, int, int]]], sg: SideGrid
+                        ) -> tuple[list[tuple[bool, int, int, int]], list[int]]:
+    """Expand pieces split over several layers: each run becomes a piece, and between two runs
+    of one direction a zero-length piece of the other direction on a layer between them carries
+    the jog from one track to the other."""
+    out: list[tuple[bool, int, int, int]] = []
+    layers: list[int] = []
+    for (h, f, _a, _b), runs in zip(pieces, parts, strict=True):
+        for r, (li, p, q) in enumerate(runs):
+            if r:
+                prev = layers[-1]
+                lo, hi = sorted((sg.layers[prev].level, sg.layers[li].level))
+                # a layer of the other direction between the two (the stack alternates), else
+                # the nearest one: the via stack at the jog passes all levels between anyway
+                jog = min((i for i, la in enumerate(sg.layers) if la.horizontal != h),
+                          key=lambda i: (not lo < sg.layers[i].level < hi,
+                                         abs(2 * sg.layers[i].level - lo - hi),
+                                         sg.layers[i].level))
+                out.append((not h, p, f, f))
+                layers.append(jog)
+            out.append((h, f, p, q))
+            layers.append(li)
+    return out, layers
 
 
 def count_shorts(wires: Sequence[Wire]) -> int:

@@ -163,7 +163,9 @@ def _side_metrics(m: dict, side: str, res: SideRouting, sg: SideGrid, stack: Sid
     for lev, length in sorted(per_level.items()):
         m[f"route__wirelength__{side}__{stack.names[lev]}"] = round(length / dbu, 4)
     m[f"route__vias__{side}"] = len(res.vias)
-    m[f"globalroute__wirelength__{side}"] = round(res.global_wirelength / dbu, 4)
+    m[f"globalroute__wirelength__{side}"] = round(res.global_wirelength_openroad / dbu, 4)
+    m[f"globalroute__wirelength_centres__{side}"] = round(res.global_wirelength / dbu, 4)
+    m[f"globalroute__segments__{side}"] = res.global_segments
     m[f"globalroute__vias__{side}"] = res.global_vias
     m[f"globalroute__overflow__{side}"] = int(sum(
         np.maximum(d - c, 0).sum() for d, c in zip(res.demand, sg.capacity, strict=True)))
