@@ -3,8 +3,9 @@ RISC-V core (both sides, layers per side swept on one placement).
 
 OpenROAD figures (shared/benchmarks/openroad-tests/README.md): gcd_grt.def on metal2-metal10:
 10,767 um, 3,503 vias, overflow 0; overlapping_edges.def on met1-met5 with layer adjustment
-0.3: 467,785 um, 55,423 vias, overflow 0. Global-route wirelength is counted the same way,
-gcell centre to gcell centre. gcd_grt.def has no GCELLGRID: we use OpenROAD's default gcell of
+0.3: 467,785 um, 55,423 vias, overflow 0. Global-route wirelength is counted the same way as
+OpenROAD's GRT-0018 figure: per straight single-layer segment, gcell centre to gcell centre plus
+one gcell (docs/routing.md). gcd_grt.def has no GCELLGRID: we use OpenROAD's default gcell of
 15 tracks of the third routing layer (metal3 pitch 0.14 um -> 2.1 um).
 """
 

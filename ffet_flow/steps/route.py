@@ -18,7 +18,7 @@ class RouteStep(Step):
                                          "pins_json")
     outputs: ClassVar[Mapping[str, str]] = {"routed_def": "routed.def",
                                             "congestion": "congestion"}
-    version = 1
+    version = 2
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config
