@@ -43,6 +43,7 @@ class Wire:
     c: int  # fixed coordinate (track): y of a horizontal wire, x of a vertical one
     a: int  # start along the wire (a <= b)
     b: int
+    kind: str = ""  # "piece" (a global route's run), "jog" (pin access), "local"
 
     @property
     def length(self) -> int:
@@ -114,18 +115,26 @@ class _Tracks:
         jog = (jog layer, jog line, pin coordinate): the track must also leave the jog from
         the pin to it free on that line (the pin's access wire)."""
         cands = self.by_layer[li][panel]
+        self.last_conflicts = 0
         if not len(cands):
             return fallback
         order = np.argsort(np.abs(cands - prefer), kind="stable")
+        best, best_conf = int(cands[order[0]]), None
         for k in order.tolist():
             t = int(cands[k])
-            if not self.free(li, t, lo, hi, net):
-                continue
-            if jog is not None and not self.free(jog[0], jog[1], min(t, jog[2]),
-                                                 max(t, jog[2]), net):
-                continue
-            return t
-        return int(cands[order[0]])
+            conf = self.conflicts(li, t, lo, hi, net)
+            if jog is not None:
+                conf += self.conflicts(jog[0], jog[1], min(t, jog[2]), max(t, jog[2]), net)
+            if conf == 0:
+                self.last_conflicts = 0
+                return t
+            if best_conf is None or conf < best_conf:
+                best, best_conf = t, conf
+        self.last_conflicts = best_conf or 0
+        return best
+
+    def conflicts(self, li: int, t: int, lo: int, hi: int, net: int) -> int:
+        return sum(1 for a, b, n in self.used[(li, t)] if n != net and b >= lo and a <= hi)
 
     def take(self, li: int, t: int, a: int, b: int, net: int) -> None:
         self.used[(li, t)].append((a, b, net))
@@ -170,9 +179,32 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
     jog_v = min(vl, key=lambda i: sg.layers[i].level) if vl else None
     jog_h = min(hl, key=lambda i: sg.layers[i].level) if hl else None
     tracks = _Tracks(sg)
+    # every pin's access point is its net's on both jog lines: the via stack down to the pin
+    # stands there, so other nets' wires must not pass over it
+    for k, name in enumerate(names):
+        for p in nets[name]:
+            if jog_v is not None:
+                tracks.take(jog_v, p.x, p.y, p.y, k)
+            if jog_h is not None:
+                tracks.take(jog_h, p.y, p.x, p.x, k)
     wires: list[Wire] = []
     vias: set[tuple[int, int, int, int]] = set()
     node_levels: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+
+    def layer_has_room(li: int, horizontal: bool, fixed: int, a: int, b: int) -> bool:
+        lo, hi = min(a, b), max(a, b)
+        cap, dem = sg.capacity[li], demand[li]
+        sl = (cap[lo:hi, fixed] - dem[lo:hi, fixed]) if horizontal else \
+            (cap[fixed, lo:hi] - dem[fixed, lo:hi])
+        return bool(sl.size == 0 or int(sl.min()) >= 1)
+
+    def move_demand(src: int, dst: int, horizontal: bool, fixed: int, a: int, b: int) -> None:
+        lo, hi = min(a, b), max(a, b)
+        for li, d in ((src, -1), (dst, 1)):
+            if horizontal:
+                demand[li][lo:hi, fixed] += d
+            else:
+                demand[li][fixed, lo:hi] += d
 
     def layer_order(horizontal: bool, long_piece: bool) -> list[int]:
         # the lowest two levels also carry every pin's access jogs: pieces longer than
@@ -211,6 +243,33 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
     def stack(net: int, x: int, y: int, l0: int, l1: int) -> None:
         for lev in range(min(l0, l1), max(l0, l1)):
             vias.add((net, lev, x, y))
+
+    # pins sharing a gcell with their net's representative pin: a local L on the jog layers to
+    # the representative point, horizontal-first or vertical-first, whichever crosses fewer
+    # wires and pins of other nets; drawn before the global routes so those avoid them
+    for net, local in enumerate(extras):
+        for p, rep in local:
+            best = None
+            for corner in ((rep.x, p.y), (p.x, rep.y)):
+                segs = [(u, v) for u, v in (((p.x, p.y), corner), (corner, (rep.x, rep.y)))
+                        if u != v]
+                conf = sum(_jog_conflicts(tracks, jog_h, jog_v, net, u, v) for u, v in segs)
+                if best is None or conf < best[0]:
+                    best = (conf, corner, segs)
+            _, corner, segs = best
+            prev_level = p.level
+            for u, v in segs:
+                h = u[1] == v[1]
+                li = jog_h if h else jog_v
+                level = sg.layers[li].level if li is not None else p.level
+                c, lo, hi = (u[1], min(u[0], v[0]), max(u[0], v[0])) if h else \
+                    (u[0], min(u[1], v[1]), max(u[1], v[1]))
+                wires.append(Wire(net, level, h, c, lo, hi, kind="local"))
+                if li is not None:
+                    tracks.take(li, c, lo, hi, net)
+                node_levels[(net, u[0], u[1])].update((prev_level, level))
+                prev_level = level
+            node_levels[(net, rep.x, rep.y)].update((prev_level, rep.level))
 
     steiner_xy: dict[tuple[int, int, int], tuple[int, int]] = {}
 
@@ -278,7 +337,20 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
                 jl = jog_v if h else jog_h
                 if jl is not None:
                     jog = (jl, px, py) if h else (jl, py, px)
-            coords.append(tracks.pick(li, f, lo, hi, prefer, net, prefer, jog))
+            t = tracks.pick(li, f, lo, hi, prefer, net, prefer, jog)
+            if tracks.last_conflicts:
+                # no clean track on the assigned layer: another layer of the direction with a
+                # free track on every edge of the piece and a clean track takes it instead
+                for li2 in sorted(hl if h else vl, key=lambda i: abs(sg.layers[i].level
+                                                                     - sg.layers[li].level)):
+                    if li2 == li or not layer_has_room(li2, h, f, a, b):
+                        continue
+                    t2 = tracks.pick(li2, f, lo, hi, prefer, net, prefer, jog)
+                    if tracks.last_conflicts == 0:
+                        move_demand(li, li2, h, f, a, b)
+                        layers[k], t = li2, t2
+                        break
+            coords.append(t)
         # geometry: piece k runs along its track from the previous crossing to the next one
         for k, ((h, _f, _a, _b), li) in enumerate(zip(pieces, layers, strict=True)):
             c = coords[k]
@@ -287,7 +359,7 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
             lo, hi = min(first, last), max(first, last)
             level = sg.layers[li].level
             if hi > lo:
-                wires.append(Wire(net, level, h, c, lo, hi))
+                wires.append(Wire(net, level, h, c, lo, hi, kind="piece"))
                 tracks.take(li, c, lo, hi, net)
             if k + 1 < len(pieces):
                 nx_, ny_ = (coords[k + 1], c) if h else (c, coords[k + 1])
@@ -299,14 +371,14 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
             level = sg.layers[li].level
             if h and c != py:  # horizontal wire at y=c ends at x=px: jog vertically
                 jl = sg.layers[jog_v].level if jog_v is not None else level
-                wires.append(Wire(net, jl, False, px, min(c, py), max(c, py)))
+                wires.append(Wire(net, jl, False, px, min(c, py), max(c, py), kind="jog"))
                 if jog_v is not None:
                     tracks.take(jog_v, px, min(c, py), max(c, py), net)
                 stack(net, px, c, level, jl)
                 node_levels[(net, px, py)].add(jl)
             elif not h and c != px:  # vertical wire at x=c ends at y=py: jog horizontally
                 jl = sg.layers[jog_h].level if jog_h is not None else level
-                wires.append(Wire(net, jl, True, py, min(c, px), max(c, px)))
+                wires.append(Wire(net, jl, True, py, min(c, px), max(c, px), kind="jog"))
                 if jog_h is not None:
                     tracks.take(jog_h, py, min(c, px), max(c, px), net)
                 stack(net, c, py, level, jl)
@@ -317,21 +389,6 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
             if plevel is not None:
                 node_levels[(net, px, py)].add(plevel)
 
-    # pins sharing a gcell with their net's representative pin: a local L (horizontal jog
-    # layer, then vertical jog layer) to the representative point
-    for net, local in enumerate(extras):
-        for p, rep in local:
-            jh = sg.layers[jog_h].level if jog_h is not None else p.level
-            jv = sg.layers[jog_v].level if jog_v is not None else p.level
-            if p.x != rep.x:
-                wires.append(Wire(net, jh, True, p.y, min(p.x, rep.x), max(p.x, rep.x)))
-                node_levels[(net, p.x, p.y)].update((p.level, jh))
-                node_levels[(net, rep.x, p.y)].update((jh, jv))
-            else:
-                node_levels[(net, p.x, p.y)].update((p.level, jv))
-            if p.y != rep.y:
-                wires.append(Wire(net, jv, False, rep.x, min(p.y, rep.y), max(p.y, rep.y)))
-            node_levels[(net, rep.x, rep.y)].update((jv, rep.level))
     for (net, x, y), levels in node_levels.items():
         stack(net, x, y, min(levels), max(levels))
 
@@ -349,6 +406,17 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
     result.shorts = count_shorts(wires)
     result.opens = find_opens(nets, names, wires, result.vias)
     return result
+
+
+def _jog_conflicts(tracks: _Tracks, jog_h: int | None, jog_v: int | None, net: int,
+                   u: tuple[int, int], v: tuple[int, int]) -> int:
+    """Other nets' wires and pins on the jog-layer line from u to v (a horizontal or vertical
+    segment)."""
+    if u[1] == v[1]:
+        return 0 if jog_h is None else tracks.conflicts(jog_h, u[1], min(u[0], v[0]),
+                                                        max(u[0], v[0]), net)
+    return 0 if jog_v is None else tracks.conflicts(jog_v, u[0], min(u[1], v[1]),
+                                                    max(u[1], v[1]), net)
 
 
 #: DP costs of a piece that must change layers: an overflowed edge costs far more than vias
@@ -392,7 +460,7 @@ def _split_layers(order: Sequence[int], levels: Sequence[int], slack: Sequence[n
     per_edge.reverse()
     runs: list[tuple[int, int, int]] = []
     pos = a
-    for t, k in enumerate(per_edge):
+    for k in per_edge:
         if runs and runs[-1][0] == order[k]:
             runs[-1] = (order[k], runs[-1][1], pos + step)
         else:

@@ -23,6 +23,11 @@ def _side(n_tracks: dict[str, int], gcell: int = 10 * UM, size: int = 60 * UM):
     return build_side_grid(grid, layers)
 
 
+def _overflow(res, sg) -> int:
+    return sum(int(np.maximum(d - c, 0).sum())
+               for d, c in zip(res.demand, sg.capacity, strict=True))
+
+
 def test_split_layers_changes_layer_only_where_the_first_choice_is_full():
     # two horizontal layers (levels 2 and 4) over a 5-edge piece from gcell 0 to 5; the first
     # choice is full on edges 2 and 3
@@ -60,14 +65,14 @@ def test_a_piece_that_fits_no_single_layer_routes_without_overflow_and_stays_con
         "a2": [PinPoint(45 * UM, 5 * UM, 1, "c/A"), PinPoint(98 * UM, 5 * UM, 1, "d/A")],
     }
     first = route_side(nets, sg, max_iterations=5)
-    assert sum(int(np.maximum(d - c, 0).sum()) for d, c in zip(first.demand, sg.capacity)) == 0
+    assert _overflow(first, sg) == 0
     levels_of = {n: {w.level for w in first.wires if w.net == k and w.horizontal
                      and w.length > 5 * UM} for k, n in enumerate(first.net_names)}
     assert levels_of == {"a1": {2}, "a2": {4}}
     nets["b"] = [PinPoint(3 * UM, 4 * UM, 1, "e/A"), PinPoint(97 * UM, 4 * UM, 1, "f/A")]
     res = route_side(nets, sg, max_iterations=5)
     assert res.overflow_2d == 0
-    assert sum(int(np.maximum(d - c, 0).sum()) for d, c in zip(res.demand, sg.capacity)) == 0
+    assert _overflow(res, sg) == 0
     assert find_opens(nets, res.net_names, res.wires, res.vias) == []
     k = res.net_names.index("b")
     levels = {w.level for w in res.wires if w.net == k and w.horizontal and w.length > 5 * UM}
@@ -103,3 +108,41 @@ def test_split_layers_switches_once_when_each_layer_is_full_on_one_end():
     assert len(runs) == 2 and runs[0][0] == 7 and runs[1][0] == 9
     assert runs[0][1:] == (0, runs[0][2]) and runs[1][2] == 5
     assert 2 <= runs[0][2] <= 3  # the change is where both layers are free
+
+
+def _crosses(res, net: str, level: int, horizontal: bool, line: int, at: int) -> bool:
+    k = res.net_names.index(net)
+    return any(w.net == k and w.level == level and w.horizontal == horizontal and w.c == line
+               and w.a <= at <= w.b for w in res.wires)
+
+
+def test_a_local_connection_goes_around_another_nets_pin():
+    # pins of net "n" at (2, 2) and (8, 4) um share gcell (0, 0), the first is the gcell's
+    # representative; net "m" has a pin at (5, 4) on the line y = 4 um, so the L from (8, 4)
+    # that goes horizontal first would pass over it: vertical first it is
+    sg = _side({"M1": 4, "M2": 4, "M3": 4, "M4": 4})
+    nets = {"n": [PinPoint(2 * UM, 2 * UM, 0, "a/Z"), PinPoint(8 * UM, 4 * UM, 0, "b/A")],
+            "m": [PinPoint(5 * UM, 4 * UM, 0, "c/Z"), PinPoint(45 * UM, 45 * UM, 0, "d/A")]}
+    res = route_side(nets, sg, max_iterations=5)
+    assert not _crosses(res, "n", 2, True, 4 * UM, 5 * UM)
+    assert _crosses(res, "n", 2, True, 2 * UM, 5 * UM)  # along y = 2 um instead
+    assert find_opens(nets, res.net_names, res.wires, res.vias) == []
+
+
+def test_route_wires_keep_off_other_nets_pins_when_a_free_track_exists():
+    # net "m" has a pin on the M1 track x = 21.25 um in gcell column 2; net "n" runs a short
+    # vertical piece (M1 first) through that column (pins in gcells (2, 1) and (2, 3)) and must
+    # not take
+    # that track on M1, the jog layer whose line the pin's via stack stands on
+    sg = _side({"M1": 4, "M2": 4, "M3": 4, "M4": 4})
+    track = sg.layers[0].tracks(20 * UM, 30 * UM)[0]
+    # n is routed first (dict order), before m's own wiring reaches its pin
+    nets = {"n": [PinPoint(int(track), 15 * UM, 0, "a/Z"), PinPoint(int(track), 35 * UM, 0, "b/A")],
+            "m": [PinPoint(int(track), 25 * UM, 0, "c/Z"), PinPoint(55 * UM, 25 * UM, 0, "d/A")]}
+    res = route_side(nets, sg, max_iterations=5)
+    k = res.net_names.index("n")
+    assert any(w.net == k and w.level == 1 and not w.horizontal and w.length >= 15 * UM
+               for w in res.wires)  # n is on M1
+    assert not _crosses(res, "n", 1, False, int(track), 25 * UM)
+    assert res.shorts == 0
+    assert find_opens(nets, res.net_names, res.wires, res.vias) == []
