@@ -33,6 +33,8 @@ from ffet_flow.route.steiner import steiner_tree
 LOCAL_SPAN = 2
 #: levels 1 and 2 (the lowest vertical and horizontal routing layers) hold the pin jogs
 JOG_LEVELS = 2
+#: nearby jog-layer tracks tried for an L-shaped pin access when the direct jog is blocked
+ACCESS_TRACKS = 6
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,41 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
                 prev_level = level
             node_levels[(net, rep.x, rep.y)].update((prev_level, rep.level))
 
+    def plan_access(net: int, h: bool, li: int, c: int, px: int, py: int
+                    ) -> tuple[int, list[tuple[int | None, bool, int, int, int]]]:
+        """How a track wire (layer li, horizontal h, on line c) reaches the node (px, py):
+        returns where along its track the wire ends, and the jog segments from there to the
+        node [(jog layer index, horizontal, line, lo, hi)] in order.
+
+        Directly: the wire runs to the node's coordinate and one jog crosses to the node on
+        the node's own line. When that jog or wire meets another net, an L through a nearby
+        track of the jog layer (the wire ends at that track, jogs across on it, then along the
+        node's line to the node) is taken instead if it meets fewer."""
+        jl_cross = jog_v if h else jog_h  # crosses from the track to the node's line
+        jl_along = jog_h if h else jog_v  # runs along the node's line
+        end, node_c = (px, py) if h else (py, px)
+        if c == node_c:
+            return end, []
+        direct = [(jl_cross, not h, end, min(c, node_c), max(c, node_c))]
+        if jl_cross is None or jl_along is None:
+            return end, direct
+        conf = tracks.conflicts(jl_cross, end, direct[0][3], direct[0][4], net)
+        if conf == 0:
+            return end, direct
+        panel = int(g.locate(np.array([px]), np.array([py]))[0 if h else 1][0])
+        cands = tracks.by_layer[jl_cross][panel]
+        best = (conf, 0, end, direct)
+        for t in cands[np.argsort(np.abs(cands - end), kind="stable")][:ACCESS_TRACKS].tolist():
+            if t == end:
+                continue
+            segs = [(jl_cross, not h, t, min(c, node_c), max(c, node_c)),
+                    (jl_along, h, node_c, min(t, end), max(t, end))]
+            n = (tracks.conflicts(li, c, min(t, end), max(t, end), net)
+                 + sum(tracks.conflicts(sl, line, lo, hi, net) for sl, _h, line, lo, hi in segs))
+            if (n, abs(t - end)) < best[:2]:
+                best = (n, abs(t - end), t, segs)
+        return best[2], best[3]
+
     steiner_xy: dict[tuple[int, int, int], tuple[int, int]] = {}
 
     def node_xy(net: int, cell: tuple[int, int]) -> tuple[int, int, int | None]:
@@ -351,11 +388,14 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
                         layers[k], t = li2, t2
                         break
             coords.append(t)
+        # the two ends: how each track wire reaches its node point (pin or Steiner point)
+        plans = [plan_access(net, pieces[0][0], layers[0], coords[0], sx, sy),
+                 plan_access(net, pieces[-1][0], layers[-1], coords[-1], ex, ey)]
         # geometry: piece k runs along its track from the previous crossing to the next one
         for k, ((h, _f, _a, _b), li) in enumerate(zip(pieces, layers, strict=True)):
             c = coords[k]
-            first = (sx if h else sy) if k == 0 else coords[k - 1]
-            last = (ex if h else ey) if k == len(pieces) - 1 else coords[k + 1]
+            first = plans[0][0] if k == 0 else coords[k - 1]
+            last = plans[1][0] if k == len(pieces) - 1 else coords[k + 1]
             lo, hi = min(first, last), max(first, last)
             level = sg.layers[li].level
             if hi > lo:
@@ -364,27 +404,21 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
             if k + 1 < len(pieces):
                 nx_, ny_ = (coords[k + 1], c) if h else (c, coords[k + 1])
                 stack(net, nx_, ny_, level, sg.layers[layers[k + 1]].level)
-        # the two ends: jog from the track to the node point, then the node's via stack
-        for (h, li, c), (px, py), cell in (
-                ((pieces[0][0], layers[0], coords[0]), (sx, sy), (start[0], start[1])),
-                ((pieces[-1][0], layers[-1], coords[-1]), (ex, ey), (end[0], end[1]))):
+        for (h, li, c), (px, py), cell, (along, segs) in (
+                ((pieces[0][0], layers[0], coords[0]), (sx, sy), (start[0], start[1]), plans[0]),
+                ((pieces[-1][0], layers[-1], coords[-1]), (ex, ey), (end[0], end[1]), plans[1])):
             level = sg.layers[li].level
-            if h and c != py:  # horizontal wire at y=c ends at x=px: jog vertically
-                jl = sg.layers[jog_v].level if jog_v is not None else level
-                wires.append(Wire(net, jl, False, px, min(c, py), max(c, py), kind="jog"))
-                if jog_v is not None:
-                    tracks.take(jog_v, px, min(c, py), max(c, py), net)
-                stack(net, px, c, level, jl)
-                node_levels[(net, px, py)].add(jl)
-            elif not h and c != px:  # vertical wire at x=c ends at y=py: jog horizontally
-                jl = sg.layers[jog_h].level if jog_h is not None else level
-                wires.append(Wire(net, jl, True, py, min(c, px), max(c, px), kind="jog"))
-                if jog_h is not None:
-                    tracks.take(jog_h, py, min(c, px), max(c, px), net)
-                stack(net, c, py, level, jl)
-                node_levels[(net, px, py)].add(jl)
-            else:
-                node_levels[(net, px, py)].add(level)
+            x, y = (along, c) if h else (c, along)
+            for jl, jh, line, lo, hi in segs:
+                jlev = sg.layers[jl].level if jl is not None else level
+                wires.append(Wire(net, jlev, jh, line, lo, hi, kind="jog"))
+                if jl is not None:
+                    tracks.take(jl, line, lo, hi, net)
+                stack(net, x, y, level, jlev)
+                level = jlev
+                # the segment's far end: the next corner, or the node point
+                x, y = ((hi if x == lo else lo), y) if jh else (x, (hi if y == lo else lo))
+            node_levels[(net, px, py)].add(level)
             _, _, plevel = node_xy(net, cell)
             if plevel is not None:
                 node_levels[(net, px, py)].add(plevel)

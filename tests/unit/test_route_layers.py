@@ -146,3 +146,21 @@ def test_route_wires_keep_off_other_nets_pins_when_a_free_track_exists():
     assert not _crosses(res, "n", 1, False, int(track), 25 * UM)
     assert res.shorts == 0
     assert find_opens(nets, res.net_names, res.wires, res.vias) == []
+
+
+def test_a_blocked_pin_jog_becomes_an_l_through_a_nearby_track():
+    # net "n" arrives at its pin (5, 5) um on a horizontal track; other nets' pins at (5, 4)
+    # and (5, 6) block the M1 line x = 5 um above and below it, so no direct vertical jog is
+    # clean: the wire stops at a nearby M1 track, jogs there and reaches the pin along M2
+    sg = _side({"M1": 4, "M2": 4, "M3": 4, "M4": 4})
+    nets = {"n": [PinPoint(5 * UM, 5 * UM, 0, "a/Z"), PinPoint(45 * UM, 5 * UM, 0, "b/A")],
+            "m1": [PinPoint(5 * UM, 4 * UM, 0, "c/Z"), PinPoint(5 * UM, 55 * UM, 0, "d/A")],
+            "m2": [PinPoint(5 * UM, 6 * UM, 0, "e/Z"), PinPoint(55 * UM, 55 * UM, 0, "f/A")]}
+    res = route_side(nets, sg, max_iterations=5)
+    for y in (4 * UM, 6 * UM):
+        assert not _crosses(res, "n", 1, False, 5 * UM, y)
+    k = res.net_names.index("n")
+    assert any(w.net == k and w.level == 2 and w.horizontal and w.c == 5 * UM and w.length > 0
+               and 5 * UM in (w.a, w.b) for w in res.wires)  # the last leg along the pin's own M2 line
+    assert res.shorts == 0
+    assert find_opens(nets, res.net_names, res.wires, res.vias) == []
