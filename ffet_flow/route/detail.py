@@ -100,6 +100,7 @@ class _Tracks:
     def __init__(self, sg: SideGrid):
         g = sg.grid
         self.by_layer: list[list[np.ndarray]] = []
+        self.horizontal = [la.horizontal for la in sg.layers]
         for layer in sg.layers:
             bounds = g.ys if layer.horizontal else g.xs
             t = layer.tracks(int(bounds[0]), int(bounds[-1]))
@@ -111,11 +112,14 @@ class _Tracks:
         return all(n == net or b < lo or a > hi for a, b, n in self.used[(li, t)])
 
     def pick(self, li: int, panel: int, lo: int, hi: int, prefer: int, net: int,
-             fallback: int, jog: tuple[int, int, int] | None = None) -> int:
+             fallback: int, jog: tuple[int, int, int] | None = None,
+             via: tuple[int, Sequence[int]] | None = None) -> int:
         """The free track of layer `li` in `panel` nearest `prefer` over [lo, hi].
 
         jog = (jog layer, jog line, pin coordinate): the track must also leave the jog from
-        the pin to it free on that line (the pin's access wire)."""
+        the pin to it free on that line (the pin's access wire). via = (coordinate along the
+        track, layer indices): the via stack joining the previous wire at that point passes
+        those layers, whose lines through the point must be free too."""
         cands = self.by_layer[li][panel]
         self.last_conflicts = 0
         if not len(cands):
@@ -127,6 +131,10 @@ class _Tracks:
             conf = self.conflicts(li, t, lo, hi, net)
             if jog is not None:
                 conf += self.conflicts(jog[0], jog[1], min(t, jog[2]), max(t, jog[2]), net)
+            if via is not None:
+                at = via[0]
+                x, y = (at, t) if self.horizontal[li] else (t, at)
+                conf += self.point_conflicts(via[1], x, y, net)
             if conf == 0:
                 self.last_conflicts = 0
                 return t
@@ -137,6 +145,11 @@ class _Tracks:
 
     def conflicts(self, li: int, t: int, lo: int, hi: int, net: int) -> int:
         return sum(1 for a, b, n in self.used[(li, t)] if n != net and b >= lo and a <= hi)
+
+    def point_conflicts(self, layers: Sequence[int], x: int, y: int, net: int) -> int:
+        """Other nets' wires through (x, y) on each of `layers` (a via stack's crossings)."""
+        return sum(self.conflicts(li, y, x, x, net) if self.horizontal[li] else
+                   self.conflicts(li, x, y, y, net) for li in layers)
 
     def take(self, li: int, t: int, a: int, b: int, net: int) -> None:
         self.used[(li, t)].append((a, b, net))
@@ -242,25 +255,40 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
                 demand[li][fixed, p:q] += 1
         return parts
 
+    by_level = {la.level: i for i, la in enumerate(sg.layers)}
+
+    def between(li0: int, li1: int) -> list[int]:
+        """Routing layers strictly between two layers' levels (a via stack passes them)."""
+        lo, hi = sorted((sg.layers[li0].level, sg.layers[li1].level))
+        return [by_level[v] for v in range(lo + 1, hi) if v in by_level]
+
     def stack(net: int, x: int, y: int, l0: int, l1: int) -> None:
+        """Vias from level l0 to l1 at (x, y); the point is the net's on every routing layer
+        the stack touches, so later wires keep off it."""
         for lev in range(min(l0, l1), max(l0, l1)):
             vias.add((net, lev, x, y))
+        for lev in range(min(l0, l1), max(l0, l1) + 1):
+            li = by_level.get(lev)
+            if li is not None:
+                line, at = (y, x) if sg.layers[li].horizontal else (x, y)
+                tracks.take(li, line, at, at, net)
 
-    # pins sharing a gcell with their net's representative pin: a local L on the jog layers to
-    # the representative point, horizontal-first or vertical-first, whichever crosses fewer
-    # wires and pins of other nets; drawn before the global routes so those avoid them
+    # pins sharing a gcell with their net's representative pin: a local connection on the jog
+    # layers to the representative point, an L (either way) or a Z through a nearby track,
+    # whichever crosses the fewest wires and pins of other nets, then the shortest; drawn
+    # before the global routes so those avoid them
     for net, local in enumerate(extras):
         for p, rep in local:
             best = None
-            for corner in ((rep.x, p.y), (p.x, rep.y)):
-                segs = [(u, v) for u, v in (((p.x, p.y), corner), (corner, (rep.x, rep.y)))
-                        if u != v]
+            for path in _local_paths(tracks, g, jog_h, jog_v, (p.x, p.y), (rep.x, rep.y)):
+                segs = [(u, v) for u, v in zip(path[:-1], path[1:], strict=True) if u != v]
                 conf = sum(_jog_conflicts(tracks, jog_h, jog_v, net, u, v) for u, v in segs)
-                if best is None or conf < best[0]:
-                    best = (conf, corner, segs)
-            _, corner, segs = best
+                length = sum(abs(u[0] - v[0]) + abs(u[1] - v[1]) for u, v in segs)
+                if best is None or (conf, length) < best[:2]:
+                    best = (conf, length, segs)
             prev_level = p.level
-            for u, v in segs:
+            node_levels[(net, p.x, p.y)].add(p.level)
+            for u, v in best[2]:
                 h = u[1] == v[1]
                 li = jog_h if h else jog_v
                 level = sg.layers[li].level if li is not None else p.level
@@ -269,8 +297,9 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
                 wires.append(Wire(net, level, h, c, lo, hi, kind="local"))
                 if li is not None:
                     tracks.take(li, c, lo, hi, net)
-                node_levels[(net, u[0], u[1])].update((prev_level, level))
+                stack(net, u[0], u[1], prev_level, level)
                 prev_level = level
+            stack(net, rep.x, rep.y, prev_level, rep.level)
             node_levels[(net, rep.x, rep.y)].update((prev_level, rep.level))
 
     def plan_access(net: int, h: bool, li: int, c: int, px: int, py: int
@@ -291,7 +320,13 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
         direct = [(jl_cross, not h, end, min(c, node_c), max(c, node_c))]
         if jl_cross is None or jl_along is None:
             return end, direct
-        conf = tracks.conflicts(jl_cross, end, direct[0][3], direct[0][4], net)
+        passed = between(li, jl_cross)
+
+        def stack_conflicts(along: int) -> int:
+            return tracks.point_conflicts(passed, *((along, c) if h else (c, along)), net)
+
+        conf = (tracks.conflicts(jl_cross, end, direct[0][3], direct[0][4], net)
+                + stack_conflicts(end))
         if conf == 0:
             return end, direct
         panel = int(g.locate(np.array([px]), np.array([py]))[0 if h else 1][0])
@@ -302,7 +337,7 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
                 continue
             segs = [(jl_cross, not h, t, min(c, node_c), max(c, node_c)),
                     (jl_along, h, node_c, min(t, end), max(t, end))]
-            n = (tracks.conflicts(li, c, min(t, end), max(t, end), net)
+            n = (tracks.conflicts(li, c, min(t, end), max(t, end), net) + stack_conflicts(t)
                  + sum(tracks.conflicts(sl, line, lo, hi, net) for sl, _h, line, lo, hi in segs))
             if (n, abs(t - end)) < best[:2]:
                 best = (n, abs(t - end), t, segs)
@@ -374,7 +409,10 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
                 jl = jog_v if h else jog_h
                 if jl is not None:
                     jog = (jl, px, py) if h else (jl, py, px)
-            t = tracks.pick(li, f, lo, hi, prefer, net, prefer, jog)
+            via = None
+            if k:  # the via stack from the previous piece, at its track on this one
+                via = (coords[-1], between(layers[k - 1], li))
+            t = tracks.pick(li, f, lo, hi, prefer, net, prefer, jog, via)
             if tracks.last_conflicts:
                 # no clean track on the assigned layer: another layer of the direction with a
                 # free track on every edge of the piece and a clean track takes it instead
@@ -382,7 +420,8 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
                                                                      - sg.layers[li].level)):
                     if li2 == li or not layer_has_room(li2, h, f, a, b):
                         continue
-                    t2 = tracks.pick(li2, f, lo, hi, prefer, net, prefer, jog)
+                    via2 = None if via is None else (via[0], between(layers[k - 1], li2))
+                    t2 = tracks.pick(li2, f, lo, hi, prefer, net, prefer, jog, via2)
                     if tracks.last_conflicts == 0:
                         move_demand(li, li2, h, f, a, b)
                         layers[k], t = li2, t2
@@ -422,6 +461,7 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
             _, _, plevel = node_xy(net, cell)
             if plevel is not None:
                 node_levels[(net, px, py)].add(plevel)
+                stack(net, px, py, plevel, level)  # now, so later routes see it
 
     for (net, x, y), levels in node_levels.items():
         stack(net, x, y, min(levels), max(levels))
@@ -437,7 +477,7 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
     result.global_segments = global_segments
     result.gcell_size = int(round((float(np.median(np.diff(g.xs)))
                                    + float(np.median(np.diff(g.ys)))) / 2))
-    result.shorts = count_shorts(wires)
+    result.shorts = count_shorts(wires, result.vias)
     result.opens = find_opens(nets, names, wires, result.vias)
     return result
 
@@ -451,6 +491,24 @@ def _jog_conflicts(tracks: _Tracks, jog_h: int | None, jog_v: int | None, net: i
                                                         max(u[0], v[0]), net)
     return 0 if jog_v is None else tracks.conflicts(jog_v, u[0], min(u[1], v[1]),
                                                     max(u[1], v[1]), net)
+
+
+def _local_paths(tracks: _Tracks, g, jog_h: int | None, jog_v: int | None,
+                 p: tuple[int, int], q: tuple[int, int]) -> list[list[tuple[int, int]]]:
+    """Candidate corner paths from p to q on the jog layers: the two L shapes, and Z shapes
+    whose middle leg runs on one of the nearest tracks of either jog layer."""
+    paths = [[p, (q[0], p[1]), q], [p, (p[0], q[1]), q]]
+    mid_x, mid_y = (p[0] + q[0]) // 2, (p[1] + q[1]) // 2
+    i, j = g.locate(np.array([mid_x]), np.array([mid_y]))
+    if jog_v is not None:  # vertical middle leg at x = t
+        cands = tracks.by_layer[jog_v][int(i[0])]
+        for t in cands[np.argsort(np.abs(cands - mid_x), kind="stable")][:ACCESS_TRACKS]:
+            paths.append([p, (int(t), p[1]), (int(t), q[1]), q])
+    if jog_h is not None:  # horizontal middle leg at y = t
+        cands = tracks.by_layer[jog_h][int(j[0])]
+        for t in cands[np.argsort(np.abs(cands - mid_y), kind="stable")][:ACCESS_TRACKS]:
+            paths.append([p, (p[0], int(t)), (q[0], int(t)), q])
+    return paths
 
 
 #: DP costs of a piece that must change layers: an overflowed edge costs far more than vias
@@ -529,8 +587,10 @@ def _with_layer_changes(pieces: Sequence[tuple[bool, int, int, int]],
     return out, layers
 
 
-def count_shorts(wires: Sequence[Wire]) -> int:
-    """Pairs of overlapping wires of different nets on one track (same level and line)."""
+def count_shorts(wires: Sequence[Wire], vias: Sequence[tuple[int, int, int, int]] = ()) -> int:
+    """Shorts: pairs of overlapping wires of different nets on one track (same level and line),
+    plus vias standing on another net's wire (the via's point on the line of either of its two
+    levels, within the wire)."""
     by_line: dict[tuple[int, bool, int], list[tuple[int, int, int]]] = defaultdict(list)
     for w in wires:
         by_line[(w.level, w.horizontal, w.c)].append((w.a, w.b, w.net))
@@ -543,6 +603,22 @@ def count_shorts(wires: Sequence[Wire]) -> int:
                 shorts += 1
             if reach_b is None or b > reach_b:
                 reach_b, reach_net = b, n
+    # a via at a point is counted once, against the first other-net wire found there
+    for net, lev, x, y in vias:
+        hit = False
+        for level in (lev, lev + 1):
+            for key, at in (((level, True, y), x), ((level, False, x), y)):
+                for a, b, n in by_line.get(key, ()):
+                    if a > at:
+                        break
+                    if b >= at and n != net:
+                        hit = True
+                        break
+                if hit:
+                    break
+            if hit:
+                break
+        shorts += hit
     return shorts
 
 

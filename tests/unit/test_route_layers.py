@@ -164,3 +164,16 @@ def test_a_blocked_pin_jog_becomes_an_l_through_a_nearby_track():
                and 5 * UM in (w.a, w.b) for w in res.wires)  # the last leg along the pin's own M2 line
     assert res.shorts == 0
     assert find_opens(nets, res.net_names, res.wires, res.vias) == []
+
+
+def test_shorts_count_overlapping_wires_and_vias_on_other_nets_wires():
+    from ffet_flow.route.detail import Wire, count_shorts
+
+    wires = [Wire(0, 2, True, 1000, 0, 5000), Wire(1, 2, True, 1000, 4000, 9000),  # overlap
+             Wire(2, 3, False, 7000, 0, 9000)]
+    assert count_shorts(wires) == 1
+    # net 0's via from level 2 to 3 at (7000, 1000) stands on net 2's level-3 wire and on net
+    # 1's level-2 wire: one short for the via; net 2's own via there is no short
+    assert count_shorts(wires, [(0, 2, 7000, 1000)]) == 2
+    assert count_shorts(wires, [(2, 2, 7000, 500)]) == 1
+    assert count_shorts(wires, [(0, 4, 7000, 1000)]) == 1  # levels 4-5: nothing there
