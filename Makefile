@@ -43,10 +43,10 @@ endif
 R := $(RUN_DIR)
 
 # Step directories, in the order of ffet_flow.flow.STEP_NAMES (a unit test keeps them in step).
-STEP_DIRS := 01-pdk 02-cells 03-synth 04-floorplan 05-place 06-tracks 07-route 08-extract 09-sta
+STEP_DIRS := 01-pdk 02-cells 03-synth 04-floorplan 05-place 06-cts 07-tracks 08-route 09-extract 10-sta
 
 .PHONY: setup run test test-fast lint bench clean pdk cells view-cells sweep report \
-        flow synth floorplan place route extract sta check view
+        flow synth floorplan place cts route extract sta check view
 
 setup: $(STAMP)
 $(STAMP): pyproject.toml scripts/setup.sh
@@ -83,9 +83,10 @@ flow: $(STAMP)
 synth: $(R)/03-synth/done.json
 floorplan: $(R)/04-floorplan/done.json
 place: $(R)/05-place/done.json
-route: $(R)/07-route/done.json
-extract: $(R)/08-extract/done.json
-sta: $(R)/09-sta/done.json
+cts: $(R)/06-cts/done.json
+route: $(R)/08-route/done.json
+extract: $(R)/09-extract/done.json
+sta: $(R)/10-sta/done.json
 
 $(R)/01-pdk/done.json: $(TECH_FILE) | $(STAMP)
 	$(FFET) flow $(FLOW_ARGS) --to pdk && touch $@
@@ -97,20 +98,22 @@ $(R)/04-floorplan/done.json: $(R)/03-synth/done.json
 	$(FFET) flow $(FLOW_ARGS) --to floorplan && touch $@
 $(R)/05-place/done.json: $(R)/04-floorplan/done.json
 	$(FFET) flow $(FLOW_ARGS) --to place && touch $@
-$(R)/06-tracks/done.json: $(R)/05-place/done.json
+$(R)/06-cts/done.json: $(R)/05-place/done.json
+	$(FFET) flow $(FLOW_ARGS) --to cts && touch $@
+$(R)/07-tracks/done.json: $(R)/06-cts/done.json
 	$(FFET) flow $(FLOW_ARGS) --to tracks && touch $@
-$(R)/07-route/done.json: $(R)/06-tracks/done.json
+$(R)/08-route/done.json: $(R)/07-tracks/done.json
 	$(FFET) flow $(FLOW_ARGS) --to route && touch $@
-$(R)/08-extract/done.json: $(R)/07-route/done.json
+$(R)/09-extract/done.json: $(R)/08-route/done.json
 	$(FFET) flow $(FLOW_ARGS) --to extract && touch $@
-$(R)/09-sta/done.json: $(R)/08-extract/done.json $(DESIGN_SRCS)
+$(R)/10-sta/done.json: $(R)/09-extract/done.json $(DESIGN_SRCS)
 	$(FFET) flow $(FLOW_ARGS) --to sta && touch $@
 
-check: $(R)/09-sta/done.json
+check: $(R)/10-sta/done.json
 	$(FFET) check --run $(R) --rules $(DESIGN_DIR)/rules.json
 
 # The finished layout (cells + both sides' routing) in the KLayout GUI with the tech's colours.
-view: $(R)/07-route/done.json
+view: $(R)/08-route/done.json
 	$(FFET) view $(R)
 
 view-cells: $(STAMP)

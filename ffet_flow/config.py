@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ffet_flow.cells import keys as _cells_keys
+from ffet_flow.cts import keys as _cts_keys
 from ffet_flow.errors import ConfigError, Issue
 from ffet_flow.keys import Key
 from ffet_flow.place import keys as _place_keys
@@ -27,7 +28,7 @@ from ffet_flow.steps import keys as _steps_keys
 from ffet_flow.tech import keys as _tech_keys
 from ffet_flow.util import stable_hash
 
-_AREAS = (_tech_keys, _cells_keys, _place_keys, _route_keys, _steps_keys)
+_AREAS = (_tech_keys, _cells_keys, _place_keys, _cts_keys, _route_keys, _steps_keys)
 
 
 def _build_registry() -> Mapping[str, Key]:

@@ -162,16 +162,21 @@ def metrics_from(timing: Mapping[str, Any], power: Mapping[str, Any]) -> dict[st
     return m
 
 
-def write_sdcs(sdc: Path, period_ns: float, out_dir: Path) -> tuple[Path, Path]:
-    """effective.sdc (clock period = period_ns) and retime.sdc (period = $::ffet_period)."""
+def write_sdcs(sdc: Path, period_ns: float, out_dir: Path,
+               propagated_clock: bool = False) -> tuple[Path, Path]:
+    """effective.sdc (clock period = period_ns) and retime.sdc (period = $::ffet_period); with
+    `propagated_clock`, both end by propagating the clocks through the clock tree (its buffers
+    and extracted wires give latency and skew) instead of keeping them ideal."""
     try:
         text = sdc.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(Issue(str(sdc), "sdc", str(sdc), f"cannot be read: {exc.strerror}")) \
             from None
     effective, retime = out_dir / "effective.sdc", out_dir / "retime.sdc"
-    atomic_write_text(effective, sdc_with_period(text, repr(float(period_ns)), str(sdc)))
-    atomic_write_text(retime, sdc_with_period(text, "$::ffet_period", str(sdc)))
+    tail = ("\n# added by ffet-flow: the clock tree is built (cts step)\n"
+            "set_propagated_clock [all_clocks]\n") if propagated_clock else ""
+    atomic_write_text(effective, sdc_with_period(text, repr(float(period_ns)), str(sdc)) + tail)
+    atomic_write_text(retime, sdc_with_period(text, "$::ffet_period", str(sdc)) + tail)
     return effective, retime
 
 
@@ -179,12 +184,12 @@ def run_signoff(*, netlist: Path, liberty: Path, spef: Path | None, sdc: Path, t
                 period_ns: float, activity: float, out_dir: Path, log_path: Path,
                 fmax_iterations: int = FMAX_ITERATIONS,
                 fmax_tolerance: float = FMAX_TOLERANCE,
-                append_log: bool = True) -> dict[str, Any]:
+                append_log: bool = True, propagated_clock: bool = False) -> dict[str, Any]:
     """Run OpenSTA once; write timing.json, power.json, sta_report.txt into out_dir; return the
     metrics. ConfigError for bad input (SDC without a clock, sta missing), ToolError if OpenSTA
     fails."""
     scale = liberty_time_unit_ns(liberty)
-    effective, retime = write_sdcs(sdc, period_ns / scale, out_dir)
+    effective, retime = write_sdcs(sdc, period_ns / scale, out_dir, propagated_clock)
     sta = find_program("sta")
     values_path = out_dir / "values.txt"
     variables = {
@@ -222,7 +227,7 @@ class StaStep(Step):
     inputs = ("netlist", "cells_lib", "spef")
     outputs: Mapping[str, str] = {"timing": "timing.json", "power": "power.json",
                                   "report": "sta_report.txt", "sdc_effective": "effective.sdc"}
-    version = 2
+    version = 3
 
     def design_files(self, config) -> list[str]:
         """The SDC (relative to the design directory): editing it makes sta stale."""
@@ -237,7 +242,7 @@ class StaStep(Step):
                         spef=ctx.inputs["spef"], sdc=Path(ctx.design_dir) / cfg.sdc,
                         top=cfg.top, period_ns=float(cfg.clock_period),
                         activity=float(cfg.activity), out_dir=ctx.out_dir,
-                        log_path=ctx.log_path)
+                        log_path=ctx.log_path, propagated_clock=cfg.cts_max_fanout > 0)
         fmax = m.get("finish__timing__fmax")
         ctx.logger.info("setup WS %s ns, fmax %s", m["finish__timing__setup__ws"],
                         f"{fmax / 1e9:.3f} GHz" if fmax and math.isfinite(fmax) else "n/a")

@@ -76,6 +76,23 @@ def test_every_step_output_exists_and_metrics_are_finite(tiny_runs, variant):
     assert info["design"] == "tiny" and info["variant"] == variant
 
 
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_the_clock_is_buffered_and_propagated_in_sign_off(tiny_runs, variant):
+    run_dir = tiny_runs[variant]
+    m = metrics(run_dir)
+    dirs = step_dirs(run_dir)
+    assert m["cts__sinks"] > 16 and m["cts__buffers"] >= 2 and m["cts__max_fanout"] <= 16
+    netlist = (dirs["cts"] / "netlist_cts.v").read_text()
+    assert netlist.count("cts_buf_") >= m["cts__buffers"]
+    # routing, extraction and sign-off read the clock tree's placement and netlist
+    sta_inputs = json.loads((dirs["sta"] / "inputs.json").read_text())
+    assert sta_inputs["netlist"]["path"].endswith("netlist_cts.v")
+    route_def = (dirs["route"] / "routed.def").read_text()
+    assert "cts_buf_0_0" in route_def
+    assert "set_propagated_clock [all_clocks]" in (dirs["sta"] / "effective.sdc").read_text()
+    assert m["finish__sta__warning__count"] == 0
+
+
 def test_back_side_carries_signals_only_for_dual_sided_ffet(tiny_runs):
     dual, cfet = metrics(tiny_runs["ffet_dual"]), metrics(tiny_runs["cfet"])
     assert dual["route__wirelength__back"] > 0

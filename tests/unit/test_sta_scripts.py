@@ -83,3 +83,18 @@ def test_values_parser_is_strict_and_reports_are_built():
 
     with pytest.raises(ToolError, match="not a key=value"):
         parse_values("Warning: something\n", "v")
+
+
+def test_propagated_clock_is_added_to_both_sdcs_only_when_asked(tmp_path):
+    from ffet_flow.steps.sta import write_sdcs
+
+    sdc = tmp_path / "c.sdc"
+    sdc.write_text("create_clock -name clk -period 0.5 [get_ports clk]\n")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ideal = write_sdcs(sdc, 0.25, tmp_path / "a")
+    assert all("set_propagated_clock" not in p.read_text() for p in ideal)
+    effective, retime = write_sdcs(sdc, 0.25, tmp_path / "b", propagated_clock=True)
+    assert "-period 0.25" in effective.read_text()
+    for p in (effective, retime):
+        assert p.read_text().rstrip().endswith("set_propagated_clock [all_clocks]")

@@ -1,0 +1,1 @@
+"""Clock-tree synthesis: a placement-aware buffer tree on the clock net."""

@@ -1,0 +1,233 @@
+"""Clock-tree synthesis on a placed design: buffer tree, legal buffer sites, netlist and DEF.
+
+The clock net's sinks (every instance pin on it) are clustered into a buffer tree
+(`tree.build_tree`); each buffer goes to the free row slot nearest its cluster's centroid
+(placement rows, site grid, the placed cells untouched), the DEF gains the buffers and the new
+nets, and the Yosys netlist is rewritten textually: the sinks' clock connections move to their
+buffer's net, and the buffers and their wires are added before `endmodule`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ffet_flow.cts.tree import build_tree
+from ffet_flow.errors import ConfigError, Issue, ToolError
+from ffet_flow.io.def_ import Design
+from ffet_flow.io.def_nets import Net
+from ffet_flow.io.lef import Library
+from ffet_flow.io.liberty import Library as LibertyLibrary
+from ffet_flow.log import get_logger
+
+log = get_logger("cts")
+
+BUF_PREFIX = "cts_buf"
+NET_PREFIX = "cts_clk"
+
+
+@dataclass
+class CtsResult:
+    buffers: list[tuple[str, int, int]]  # (instance, x, y) as placed
+    levels: int
+    sinks: int
+    max_fanout: int
+    displacement: float  # mean distance (dbu) of the buffers from their cluster centroids
+
+
+def clock_buffer(lib: LibertyLibrary, name: str, source: str) -> tuple[str, str, str]:
+    """(cell, input pin, output pin) of the clock buffer: `name`, else the largest buffer."""
+    bufs = {c.name: c for c in lib.cells.values() if len(c.inputs()) == 1
+            and len(c.outputs()) == 1 and not c.is_ff and not c.is_latch
+            and c.pins[c.outputs()[0]].function.strip() == c.inputs()[0]}
+    if name:
+        if name not in bufs:
+            raise ConfigError(Issue(source, "cts_buffer", name,
+                                    f"not a buffer of the library (buffers: "
+                                    f"{', '.join(sorted(bufs)) or 'none'})"))
+        cell = bufs[name]
+    elif bufs:
+        cell = sorted(bufs.values(), key=lambda c: (-c.area, c.name))[0]
+    else:
+        raise ConfigError(Issue(source, "cts_buffer", "", "the library has no buffer"))
+    return cell.name, cell.inputs()[0], cell.outputs()[0]
+
+
+class _Rows:
+    """Free space of the placement rows: occupied intervals per row, nearest-slot search."""
+
+    def __init__(self, design: Design, lib: Library):
+        self.rows = sorted(design.rows, key=lambda r: (r.y, r.x))
+        self.height = {r.name: lib.sites[r.site].height if r.site in lib.sites else 0
+                       for r in self.rows}
+        self.busy: dict[int, list[tuple[int, int]]] = {k: [] for k in range(len(self.rows))}
+        ys = np.array([r.y for r in self.rows], dtype=np.int64)
+        comps = design.components
+        for k in range(len(comps)):
+            if comps.status[k] not in ("PLACED", "FIXED", "COVER"):
+                continue
+            m = lib.macros.get(comps.macros[k])
+            if m is None:
+                continue
+            w, h = (m.height, m.width) if comps.orients[k] in ("E", "W", "FE", "FW") else \
+                (m.width, m.height)
+            x0, y0 = int(comps.x[k]), int(comps.y[k])
+            lo = np.searchsorted(ys, y0, side="left")
+            hi = np.searchsorted(ys, y0 + h, side="left")
+            for r in range(lo, hi):
+                self.busy[r].append((x0, x0 + w))
+        for spans in self.busy.values():
+            spans.sort()
+
+    def place(self, tx: int, ty: int, width: int, height: int) -> tuple[int, int, str]:
+        """Lower-left corner and orientation of the free slot of `width` nearest the centre
+        (tx, ty) in a row of `height`; the slot is marked occupied."""
+        best = None
+        order = sorted(range(len(self.rows)),
+                       key=lambda k: abs(self.rows[k].y + height // 2 - ty))
+        for k in order:
+            row = self.rows[k]
+            dy = abs(row.y + height // 2 - ty)
+            if best is not None and dy >= best[0]:
+                break
+            if self.height[row.name] != height:
+                continue
+            step = row.step_x or 1
+            x_end = row.x + row.num_x * step
+            prev = row.x
+            for a, b in self.busy[k] + [(x_end, x_end)]:
+                lo, hi = max(prev, row.x), min(a, x_end) - width
+                prev = max(prev, b)
+                if hi < lo:
+                    continue
+                want = min(max(tx - width // 2, lo), hi)
+                x = row.x + ((want - row.x) // step) * step
+                if x < lo:
+                    x += step
+                if x > hi:
+                    continue
+                d = dy + abs(x + width // 2 - tx)
+                if best is None or d < best[0]:
+                    best = (d, k, x)
+        if best is None:
+            raise ConfigError(Issue("placement", "rows", "full",
+                                    f"no free row slot {width} dbu wide for a clock buffer; "
+                                    "lower the utilization"))
+        _, k, x = best
+        bisect.insort(self.busy[k], (x, x + width))
+        return x, self.rows[k].y, self.rows[k].orient
+
+
+def synthesize_clock_tree(design: Design, lib: Library, clock_net: str, buffer: tuple[str, str,
+                          str], max_fanout: int) -> tuple[CtsResult, dict[str, str]]:
+    """Add the buffer tree to `design` (in place). Returns the result and, for the netlist,
+    {sink instance: new clock net} plus the buffers' connections under the key "".
+
+    The sinks are the component pins of `clock_net`; the net keeps its I/O pin and drives the
+    root buffer only."""
+    cell, pin_in, pin_out = buffer
+    macro = lib.macros.get(cell)
+    if macro is None:
+        raise ConfigError(Issue("LEF", "cts_buffer", cell, "no such macro in the cells LEF"))
+    net = next((n for n in design.nets if n.name == clock_net), None)
+    if net is None:
+        raise ConfigError(Issue("netlist", "clock_port", clock_net, "no such net in the design"))
+    sinks = [(c, p) for c, p in net.conns if c != "PIN"]
+    comps = design.components
+    xs = np.zeros(len(sinks), dtype=np.int64)
+    ys = np.zeros(len(sinks), dtype=np.int64)
+    for k, (c, _p) in enumerate(sinks):
+        i = comps.index(c)
+        m = lib.macros[comps.macros[i]]
+        xs[k] = int(comps.x[i]) + m.width // 2
+        ys[k] = int(comps.y[i]) + m.height // 2
+    levels = build_tree(xs, ys, max_fanout)
+    rows = _Rows(design, lib)
+    placed: dict[tuple[int, int], tuple[str, int, int]] = {}
+    moved = []
+    for level in reversed(levels):  # root first: the trunk gets the slots nearest its target
+        for b in level:
+            name = f"{BUF_PREFIX}_{b.level}_{b.index}"
+            x, y, orient = rows.place(b.x, b.y, macro.width, macro.height)
+            comps.add(name, cell, x, y, orient, "PLACED")
+            placed[(b.level, b.index)] = (name, x, y)
+            moved.append(abs(x + macro.width // 2 - b.x) + abs(y + macro.height // 2 - b.y))
+    # nets: the clock port drives the root; each buffer's output net drives its children
+    top = len(levels) - 1
+    root = placed[(top, 0)][0]
+    net.conns = [(c, p) for c, p in net.conns if c == "PIN"] + [(root, pin_in)]
+    sink_net: dict[str, str] = {}
+    new_nets: list[Net] = []
+    for level in levels:
+        for b in level:
+            out = f"{NET_PREFIX}_{b.level}_{b.index}"
+            conns = [(placed[(b.level, b.index)][0], pin_out)]
+            if b.level == 0:
+                for s in b.children:
+                    conns.append(sinks[s])
+                    sink_net[sinks[s][0]] = out
+            else:
+                conns += [(placed[(b.level - 1, c)][0], pin_in) for c in b.children]
+            new_nets.append(Net(out, conns, use="CLOCK"))
+    design.nets.extend(new_nets)
+    net.use = net.use or "CLOCK"
+    result = CtsResult([placed[k] for k in sorted(placed)], len(levels), len(sinks),
+                       max(len(b.children) for level in levels for b in level),
+                       float(np.mean(moved)) if moved else 0.0)
+    return result, sink_net
+
+
+_INSTANCE = re.compile(r"^\s*(\S+)\s+(\\\S+|\S+)\s*\($")
+_CONN = re.compile(r"^(\s*)\.(\w+)\((.*)\)(,?)\s*$")
+
+
+def rewrite_netlist(text: str, clock_net: str, sink_net: dict[str, str], sink_pins: dict[str, str],
+                    design: Design, buffer: tuple[str, str, str], source: str) -> str:
+    """The Yosys netlist with the sinks' clock pins on their buffer nets and the buffers added.
+
+    `sink_pins`: sink instance -> its clock pin name. Instance names compare without Verilog's
+    escape (a leading backslash and the closing space)."""
+    cell, pin_in, pin_out = buffer
+    lines = text.splitlines()
+    out: list[str] = []
+    current = None
+    done = 0
+    end = first = None
+    for i, line in enumerate(lines):
+        m = _INSTANCE.match(line)
+        if m:
+            current = m.group(2).lstrip("\\").rstrip()
+            first = i if first is None else first
+        elif current is not None and current in sink_net:
+            c = _CONN.match(line)
+            if c and c.group(2) == sink_pins[current] and c.group(3).strip() == clock_net:
+                line = f"{c.group(1)}.{c.group(2)}({sink_net[current]}){c.group(4)}"
+                done += 1
+        if line.strip() == ");":
+            current = None
+        if line.strip() == "endmodule":
+            end = i
+        out.append(line)
+    if done != len(sink_net) or end is None or first is None:
+        raise ToolError("cts", f"rewired {done} of {len(sink_net)} clock pins in the netlist",
+                        Path(source))
+    # the buffers' nets (declared before the first instance uses them) and instances, from
+    # the DEF nets just built
+    add: list[str] = []
+    bufs = [n for n in design.nets if n.name.startswith(NET_PREFIX + "_")]
+    driver_of = {}
+    for n in [*bufs, *(x for x in design.nets if x.name == clock_net)]:
+        for c, p in n.conns:
+            if c.startswith(BUF_PREFIX + "_") and p == pin_in:
+                driver_of[c] = n.name
+    for n in bufs:
+        inst = n.conns[0][0]
+        add += [f"  {cell} {inst} (", f"    .{pin_in}({driver_of[inst]}),",
+                f"    .{pin_out}({n.name})", "  );"]
+    out[end:end] = add
+    out[first:first] = [f"  wire {n.name};" for n in bufs]
+    return "\n".join(out) + "\n"
