@@ -41,9 +41,7 @@ class CtsResult:
 
 def clock_buffer(lib: LibertyLibrary, name: str, source: str) -> tuple[str, str, str]:
     """(cell, input pin, output pin) of the clock buffer: `name`, else the largest buffer."""
-    bufs = {c.name: c for c in lib.cells.values() if len(c.inputs()) == 1
-            and len(c.outputs()) == 1 and not c.is_ff and not c.is_latch
-            and c.pins[c.outputs()[0]].function.strip() == c.inputs()[0]}
+    bufs = {c.name: c for c in lib.single_stage(inverting=False)}
     if name:
         if name not in bufs:
             raise ConfigError(Issue(source, "cts_buffer", name,

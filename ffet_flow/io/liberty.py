@@ -74,6 +74,19 @@ class Library:
         """Input capacitance of `cell`/`pin` in fF (KeyError if unknown)."""
         return self.cells[cell].pins[pin].capacitance
 
+    def single_stage(self, inverting: bool) -> list[LibCell]:
+        """Combinational one-input, one-output cells whose function is their input (buffers)
+        or its complement (inverters, `inverting`), by name."""
+        out = []
+        for c in self.cells.values():
+            if len(c.inputs()) != 1 or len(c.outputs()) != 1 or c.is_ff or c.is_latch:
+                continue
+            a = c.inputs()[0]
+            f = c.pins[c.outputs()[0]].function.replace(" ", "")
+            if (f in (f"!{a}", f"{a}'", f"!({a})")) if inverting else f == a:
+                out.append(c)
+        return sorted(out, key=lambda c: c.name)
+
 
 _SKIP = re.compile(r'"(?:[^"\\]|\\.)*"|/\*.*?\*/|//[^\n]*|[{}]', re.DOTALL)
 _EOF = ("eof", "", 0)

@@ -52,10 +52,8 @@ def special_cells(lib: Library, source: str) -> dict[str, str]:
                          f"a {prefix}* cell)")
 
     hi, lo = tie("1"), tie("0")
-    buf = _smallest([c for c in lib.cells.values() if len(c.inputs()) == 1
-                     and len(c.outputs()) == 1 and not c.is_ff and not c.is_latch
-                     and c.pins[c.outputs()[0]].function.strip() == c.inputs()[0]],
-                    source, "buffer (function equal to its input)")
+    buf = _smallest(lib.single_stage(inverting=False), source,
+                    "buffer (function equal to its input)")
     return {"TIEHI_CELL": hi.name, "TIEHI_PIN": hi.outputs()[0], "TIELO_CELL": lo.name,
             "TIELO_PIN": lo.outputs()[0], "BUF_CELL": buf.name, "BUF_IN": buf.inputs()[0],
             "BUF_OUT": buf.outputs()[0]}
@@ -68,17 +66,10 @@ def abc_constraints(lib: Library, source: str) -> str:
     The file switches ABC onto its constrained script (buffering of high-fanout nets, gate
     up- and down-sizing for the delay target); without it ABC leaves single gates driving
     hundreds of pins."""
-    bufs = [c for c in lib.cells.values() if len(c.inputs()) == 1 and len(c.outputs()) == 1
-            and not c.is_ff and not c.is_latch
-            and c.pins[c.outputs()[0]].function.strip() == c.inputs()[0]]
-    invs = [c for c in lib.cells.values() if len(c.inputs()) == 1 and len(c.outputs()) == 1
-            and not c.is_ff and not c.is_latch
-            and c.pins[c.outputs()[0]].function.replace(" ", "") in
-            (f"!{c.inputs()[0]}", f"{c.inputs()[0]}'", f"!({c.inputs()[0]})")]
-    driver = sorted(bufs, key=lambda c: (-c.area, c.name))
+    driver = sorted(lib.single_stage(inverting=False), key=lambda c: (-c.area, c.name))
     if not driver:
         raise ConfigError(Issue(source, "cells", "buffer", "the Liberty library has no buffer"))
-    inv = _smallest(invs, source, "inverter (function !A)")
+    inv = _smallest(lib.single_stage(inverting=True), source, "inverter (function !A)")
     load = 4.0 * inv.pins[inv.inputs()[0]].capacitance
     return f"set_driving_cell {driver[0].name}\nset_load {load:.4f}\n"
 

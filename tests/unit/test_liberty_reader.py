@@ -69,3 +69,20 @@ def test_error_line_counts_lines_inside_skipped_groups():
             '        values ("1, 2", \\\n "3 }");\n      }\n    }\n    ) area : 1;\n  }\n}\n')
     with pytest.raises(ConfigError, match="line 11.*expected an attribute"):
         parse_liberty(text, "l.lib")
+
+
+def test_single_stage_cells_are_found_by_function():
+    from ffet_flow.io.liberty import parse_liberty
+
+    text = ('library (l) { '
+            'cell (B) { area : 1; pin (A) { direction : input; } '
+            'pin (Z) { direction : output; function : "A"; } } '
+            'cell (I) { area : 1; pin (A) { direction : input; } '
+            'pin (Z) { direction : output; function : "!A"; } } '
+            "cell (J) { area : 1; pin (X) { direction : input; } "
+            "pin (Z) { direction : output; function : \"X'\"; } } "
+            'cell (N) { area : 1; pin (A) { direction : input; } pin (B) { direction : input; } '
+            'pin (Z) { direction : output; function : "!(A&B)"; } } }')
+    lib = parse_liberty(text)
+    assert [c.name for c in lib.single_stage(inverting=False)] == ["B"]
+    assert [c.name for c in lib.single_stage(inverting=True)] == ["I", "J"]
