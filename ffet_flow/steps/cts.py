@@ -28,7 +28,7 @@ class CtsStep(Step):
     inputs: ClassVar[tuple[str, ...]] = ("placed_def", "netlist", "cells_lib", "tech_place_lef",
                                          "cells_lef", "pins_json")
     outputs: ClassVar[Mapping[str, str]] = {"placed_def": "cts.def", "netlist": "netlist_cts.v"}
-    version = 1
+    version = 2
 
     def config_keys(self, config) -> list[str]:
         return [*config.keys_for_step(self.name), "clock_port"]
