@@ -206,11 +206,15 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
     vias: set[tuple[int, int, int, int]] = set()
     node_levels: dict[tuple[int, int, int], set[int]] = defaultdict(set)
 
-    def layer_has_room(li: int, horizontal: bool, fixed: int, a: int, b: int) -> bool:
+    def edge_slack(li: int, horizontal: bool, fixed: int, a: int, b: int) -> np.ndarray:
+        """Free tracks of layer li on the edges between gcells a and b (increasing)."""
         lo, hi = min(a, b), max(a, b)
         cap, dem = sg.capacity[li], demand[li]
-        sl = (cap[lo:hi, fixed] - dem[lo:hi, fixed]) if horizontal else \
+        return (cap[lo:hi, fixed] - dem[lo:hi, fixed]) if horizontal else \
             (cap[fixed, lo:hi] - dem[fixed, lo:hi])
+
+    def layer_has_room(li: int, horizontal: bool, fixed: int, a: int, b: int) -> bool:
+        sl = edge_slack(li, horizontal, fixed, a, b)
         return bool(sl.size == 0 or int(sl.min()) >= 1)
 
     def move_demand(src: int, dst: int, horizontal: bool, fixed: int, a: int, b: int) -> None:
@@ -238,13 +242,10 @@ def route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
         order = layer_order(horizontal, hi - lo > LOCAL_SPAN)
         slack = []
         for li in order:
-            cap, dem = sg.capacity[li], demand[li]
-            sl = (cap[lo:hi, fixed] - dem[lo:hi, fixed]) if horizontal else \
-                (cap[fixed, lo:hi] - dem[fixed, lo:hi])
-            if sl.size == 0 or int(sl.min()) >= 1:
+            if layer_has_room(li, horizontal, fixed, a, b):
                 parts = [(li, a, b)]
                 break
-            slack.append(sl)
+            slack.append(edge_slack(li, horizontal, fixed, a, b))
         else:
             parts = _split_layers(order, [sg.layers[i].level for i in order], slack, a, b)
         for li, p, q in parts:
