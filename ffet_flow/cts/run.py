@@ -122,8 +122,8 @@ class _Rows:
 
 def synthesize_clock_tree(design: Design, lib: Library, clock_net: str, buffer: tuple[str, str,
                           str], max_fanout: int) -> tuple[CtsResult, dict[str, str]]:
-    """Add the buffer tree to `design` (in place). Returns the result and, for the netlist,
-    {sink instance: new clock net} plus the buffers' connections under the key "".
+    """Add the buffer tree to `design` (in place): buffers as placed components, their nets
+    with USE CLOCK. Returns the result and {sink instance: its new clock net} for the netlist.
 
     The sinks are the component pins of `clock_net`; the net keeps its I/O pin and drives the
     root buffer only."""
