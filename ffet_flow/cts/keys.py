@@ -14,4 +14,6 @@ KEYS = [
 
 
 def check(values: dict, report) -> None:
-    pass
+    """A buffer must drive at least two sinks for a tree to end in one root."""
+    if values.get("cts_max_fanout") == 1:
+        report("cts_max_fanout", 1, "0 (no clock tree) or at least 2")

@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import bisect
 import re
+import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ffet_flow.cts.tree import build_tree
-from ffet_flow.errors import ConfigError, Issue, ToolError
-from ffet_flow.io.def_ import Design
+from ffet_flow.errors import CheckFailure, ConfigError, Issue, ToolError
+from ffet_flow.io.def_ import Design, read_def, write_def
 from ffet_flow.io.def_nets import Net
-from ffet_flow.io.lef import Library
+from ffet_flow.io.lef import Library, apply_pin_sides, read_lef
 from ffet_flow.io.liberty import Library as LibertyLibrary
+from ffet_flow.io.liberty import read_liberty
 from ffet_flow.log import get_logger
+from ffet_flow.util import atomic_write_text
 
 log = get_logger("cts")
 
@@ -229,3 +234,55 @@ def rewrite_netlist(text: str, clock_net: str, sink_net: dict[str, str], sink_pi
     out[end:end] = add
     out[first:first] = [f"  wire {n.name};" for n in bufs]
     return "\n".join(out) + "\n"
+
+
+def run_cts(*, def_path: Path, netlist: Path, liberty: Path, lefs: Sequence[Path],
+            pins_json: Path | None, out_def: Path, out_netlist: Path, clock_port: str,
+            max_fanout: int, buffer_name: str = "") -> dict[str, Any]:
+    """The clock tree on a placed DEF and its Yosys netlist, written to out_def / out_netlist
+    (copies of the inputs when `max_fanout` is 0 or the clock drives fewer than two pins);
+    returns the metrics."""
+    from ffet_flow.flow_metrics import design_metrics
+    from ffet_flow.place.legal import check_legality
+    from ffet_flow.place.problem import build_problem
+
+    design = read_def(def_path)
+    net = next((n for n in design.nets if ("PIN", clock_port) in n.conns), None)
+    sinks = [(c, p) for c, p in net.conns if c != "PIN"] if net else []
+    units = {"cts__buffers": "count", "cts__sinks": "count", "cts__levels": "count"}
+    if max_fanout == 0 or len(sinks) < 2:
+        why = ("cts_max_fanout = 0" if max_fanout == 0 else
+               f"the clock port {clock_port!r} drives {len(sinks)} pins")
+        log.info("no clock tree (%s): placement and netlist pass through", why)
+        shutil.copyfile(def_path, out_def)
+        shutil.copyfile(netlist, out_netlist)
+        return {"cts__buffers": 0, "cts__sinks": len(sinks), "cts__levels": 0, "units": units}
+    lib = apply_pin_sides(read_lef(list(lefs), dbu_per_micron=design.dbu), pins_json)
+    buffer = clock_buffer(read_liberty(liberty), buffer_name, str(liberty))
+    sink_pins = dict(sinks)
+    result, sink_net = synthesize_clock_tree(design, lib, net.name, buffer, max_fanout)
+    p = build_problem(design, lib)
+    violations = check_legality(p, p.x, p.y, p.orient)
+    if violations:
+        raise CheckFailure([f"clock buffers not legally placed: {v}" for v in violations])
+    atomic_write_text(out_netlist, rewrite_netlist(netlist.read_text(encoding="utf-8"), net.name,
+                                                   sink_net, sink_pins, design, buffer,
+                                                   str(netlist)))
+    write_def(design, out_def)
+    # the design's instance count, area and utilization now include the clock buffers
+    totals = {k: v for k, v in design_metrics(out_def, list(lefs)).items()
+              if k.startswith("design__instance__")}
+    log.info("clock tree on %r: %d sinks, %d %s buffers in %d levels (max fanout %d), buffers "
+             "%.2f um from their targets on average", net.name, result.sinks,
+             len(result.buffers), buffer[0], result.levels, result.max_fanout,
+             result.displacement / design.dbu)
+    macro = lib.macros[buffer[0]]
+    units.update({"cts__max_fanout": "count", "cts__buffer_displacement_um": "um",
+                  "cts__buffer_area": "um^2", "design__instance__count": "count",
+                  "design__instance__area": "um^2", "design__instance__utilization": "fraction"})
+    return {**totals, "cts__buffers": len(result.buffers), "cts__sinks": result.sinks,
+            "cts__levels": result.levels, "cts__max_fanout": result.max_fanout,
+            "cts__buffer_displacement_um": round(result.displacement / design.dbu, 4),
+            "cts__buffer_area": round(len(result.buffers) * macro.width * macro.height
+                                      / design.dbu ** 2, 6),
+            "units": units}

@@ -93,6 +93,21 @@ def test_the_clock_is_buffered_and_propagated_in_sign_off(tiny_runs, variant):
     assert m["finish__sta__warning__count"] == 0
 
 
+def test_ffet_cts_command_matches_the_step_and_refuses_a_fanout_of_one(tiny_runs, tmp_path):
+    d = step_dirs(tiny_runs["ffet_dual"])
+    common = ["cts", "--def", d["place"] / "placed.def", "--netlist", d["synth"] / "netlist.v",
+              "--liberty", d["cells"] / "cells.lib", "--lef", d["pdk"] / "tech_place.lef",
+              "--lef", d["cells"] / "cells.lef", "--pins-json", d["cells"] / "pins.json"]
+    done = ffet(*common, "-o", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["cts__buffers"] >= 2
+    for name in ("cts.def", "netlist_cts.v"):
+        assert file_digest(tmp_path / "out" / name) == file_digest(d["cts"] / name), name
+    bad = ffet(*common, "--max-fanout", "1", "-o", tmp_path / "bad")
+    assert bad.returncode == 2
+    assert "cts_max_fanout = 1" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
 def test_back_side_carries_signals_only_for_dual_sided_ffet(tiny_runs):
     dual, cfet = metrics(tiny_runs["ffet_dual"]), metrics(tiny_runs["cfet"])
     assert dual["route__wirelength__back"] > 0
