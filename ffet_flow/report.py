@@ -104,6 +104,26 @@ def variant_table(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str]) -
     return lines
 
 
+#: the physical-design figures behind the PPA: (metric, column title, format)
+DETAIL_COLUMNS = (("route__wirelength", "wirelength (um)", ".0f"),
+                  ("route__vias", "vias", ".0f"),
+                  ("route__shorts", "shorts", ".0f"),
+                  ("globalroute__overflow", "overflow", ".0f"),
+                  ("cts__buffers", "clock buffers", ".0f"),
+                  ("finish__timing__setup__ws", "setup WS at target (ns)", ".3f"),
+                  ("finish__timing__hold__ws", "hold WS (ns)", ".3f"))
+
+
+def detail_table(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str]) -> list[str]:
+    """Routing, clock tree and slack of each variant (n/a where a run lacks the metric)."""
+    lines = ["| variant | " + " | ".join(t for _m, t, _f in DETAIL_COLUMNS) + " |",
+             "|---|" + "---:|" * len(DETAIL_COLUMNS)]
+    for name in order:
+        cells = [_fmt(_num(runs[name], metric), spec) for metric, _t, spec in DETAIL_COLUMNS]
+        lines.append(f"| {LABELS.get(name, name)} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def write_chart(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str], path: Path) -> None:
     """Grouped bars: area, fmax and power of each variant relative to CFET (= 1), with the
     study's FFET single-sided ratios marked; byte-identical for identical inputs."""
@@ -149,9 +169,10 @@ def write_compare(runs: Mapping[str, Mapping[str, Any]], out_dir: Path, *, desig
     write_chart(runs, order, paths["png"])
     lines = [f"# FFET vs CFET on {design}", "",
              "Each variant ran through the whole flow (pdk, cells, synth, floorplan, place, "
-             "route, extract, sta). Ratios are against CFET; fmax is OpenSTA's minimum period "
+             "cts, tracks, route, extract, sta). Ratios are against CFET; fmax is OpenSTA's minimum period "
              "after routing and extraction, power is OpenSTA's total power.", "",
              *variant_table(runs, order), "",
+             "## Routing, clock tree and slack", "", *detail_table(runs, order), "",
              "## Against the reference study", "",
              "Reference: arXiv 2501.15275 (DATE 2025), public abstract. Study figures are "
              "quoted, never used to tune a model.", "",

@@ -11,6 +11,7 @@ from ffet_flow.report import (
     FFET_SINGLE,
     change_percent,
     comparison_rows,
+    detail_table,
     write_compare,
 )
 
@@ -62,3 +63,14 @@ def test_write_compare_is_deterministic(tmp_path):
     assert "n/a" in dual  # the NaN power is shown as missing
     assert "| frequency, FFET single-sided vs CFET, equal core area | +15.0 % | +16.0 % |" in md
     assert "![relative area, fmax and power](compare.png)" in md and "- a note" in md
+
+
+def test_detail_table_lists_routing_clock_tree_and_slack_per_variant():
+    data = {CFET: {"route__wirelength": 49500.35, "route__vias": 297203, "route__shorts": 16425,
+                   "globalroute__overflow": 0, "cts__buffers": 137,
+                   "finish__timing__setup__ws": -0.379, "finish__timing__hold__ws": 0.0101},
+            FFET_DUAL: {"route__wirelength": 45864.4, "finish__timing__hold__ws": float("nan")}}
+    lines = detail_table(data, [CFET, FFET_DUAL])
+    assert lines[0].startswith("| variant | wirelength (um) | vias | shorts |")
+    assert lines[2] == "| CFET | 49500 | 297203 | 16425 | 0 | 137 | -0.379 | 0.010 |"
+    assert lines[3] == "| FFET, dual-sided signals | 45864 | n/a | n/a | n/a | n/a | n/a | n/a |"
