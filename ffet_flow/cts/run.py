@@ -37,7 +37,8 @@ NET_PREFIX = "cts_clk"
 
 @dataclass
 class CtsResult:
-    buffers: list[tuple[str, int, int]]  # (instance, x, y) as placed
+    buffers: list[tuple[str, str, str]]  # (instance, input net, output net), level 0 first
+    sink_net: dict[str, str]  # sink instance -> its new clock net
     levels: int
     sinks: int
     max_fanout: int
@@ -47,15 +48,12 @@ class CtsResult:
 def clock_buffer(lib: LibertyLibrary, name: str, source: str) -> tuple[str, str, str]:
     """(cell, input pin, output pin) of the clock buffer: `name`, else the largest buffer."""
     bufs = {c.name: c for c in lib.single_stage(inverting=False)}
-    if name:
-        if name not in bufs:
-            raise ConfigError(Issue(source, "cts_buffer", name,
-                                    f"not a buffer of the library (buffers: "
-                                    f"{', '.join(sorted(bufs)) or 'none'})"))
-        cell = bufs[name]
-    elif bufs:
-        cell = sorted(bufs.values(), key=lambda c: (-c.area, c.name))[0]
-    else:
+    if name and name not in bufs:
+        raise ConfigError(Issue(source, "cts_buffer", name,
+                                f"not a buffer of the library (buffers: "
+                                f"{', '.join(sorted(bufs)) or 'none'})"))
+    cell = bufs[name] if name else lib.largest_buffer()
+    if cell is None:
         raise ConfigError(Issue(source, "cts_buffer", "", "the library has no buffer"))
     return cell.name, cell.inputs()[0], cell.outputs()[0]
 
@@ -126,9 +124,9 @@ class _Rows:
 
 
 def synthesize_clock_tree(design: Design, lib: Library, clock_net: str, buffer: tuple[str, str,
-                          str], max_fanout: int) -> tuple[CtsResult, dict[str, str]]:
+                          str], max_fanout: int) -> CtsResult:
     """Add the buffer tree to `design` (in place): buffers as placed components, their nets
-    with USE CLOCK. Returns the result and {sink instance: its new clock net} for the netlist.
+    with USE CLOCK. The result names each buffer's nets and each sink's new net.
 
     The sinks are the component pins of `clock_net`; the net keeps its I/O pin and drives the
     root buffer only."""
@@ -150,51 +148,49 @@ def synthesize_clock_tree(design: Design, lib: Library, clock_net: str, buffer: 
         ys[k] = int(comps.y[i]) + m.height // 2
     levels = build_tree(xs, ys, max_fanout)
     rows = _Rows(design, lib)
-    placed: dict[tuple[int, int], tuple[str, int, int]] = {}
     moved = []
     for level in reversed(levels):  # root first: the trunk gets the slots nearest its target
         for b in level:
-            name = f"{BUF_PREFIX}_{b.level}_{b.index}"
             x, y, orient = rows.place(b.x, b.y, macro.width, macro.height)
-            comps.add(name, cell, x, y, orient, "PLACED")
-            placed[(b.level, b.index)] = (name, x, y)
+            comps.add(f"{BUF_PREFIX}_{b.level}_{b.index}", cell, x, y, orient, "PLACED")
             moved.append(abs(x + macro.width // 2 - b.x) + abs(y + macro.height // 2 - b.y))
     # nets: the clock port drives the root; each buffer's output net drives its children
-    top = len(levels) - 1
-    root = placed[(top, 0)][0]
-    net.conns = [(c, p) for c, p in net.conns if c == "PIN"] + [(root, pin_in)]
+    net.conns = [(c, p) for c, p in net.conns if c == "PIN"] + \
+        [(f"{BUF_PREFIX}_{len(levels) - 1}_0", pin_in)]
+    net.use = net.use or "CLOCK"
+    in_net = {f"{BUF_PREFIX}_{len(levels) - 1}_0": net.name}
     sink_net: dict[str, str] = {}
-    new_nets: list[Net] = []
     for level in levels:
         for b in level:
-            out = f"{NET_PREFIX}_{b.level}_{b.index}"
-            conns = [(placed[(b.level, b.index)][0], pin_out)]
+            name, out = f"{BUF_PREFIX}_{b.level}_{b.index}", f"{NET_PREFIX}_{b.level}_{b.index}"
+            conns = [(name, pin_out)]
             if b.level == 0:
-                for s in b.children:
-                    conns.append(sinks[s])
-                    sink_net[sinks[s][0]] = out
+                conns += [sinks[s] for s in b.children]
+                sink_net.update((sinks[s][0], out) for s in b.children)
             else:
-                conns += [(placed[(b.level - 1, c)][0], pin_in) for c in b.children]
-            new_nets.append(Net(out, conns, use="CLOCK"))
-    design.nets.extend(new_nets)
-    net.use = net.use or "CLOCK"
-    result = CtsResult([placed[k] for k in sorted(placed)], len(levels), len(sinks),
-                       max(len(b.children) for level in levels for b in level),
-                       float(np.mean(moved)) if moved else 0.0)
-    return result, sink_net
+                children = [f"{BUF_PREFIX}_{b.level - 1}_{c}" for c in b.children]
+                conns += [(c, pin_in) for c in children]
+                in_net.update((c, out) for c in children)
+            design.nets.append(Net(out, conns, use="CLOCK"))
+    buffers = [(f"{BUF_PREFIX}_{b.level}_{b.index}", in_net[f"{BUF_PREFIX}_{b.level}_{b.index}"],
+                f"{NET_PREFIX}_{b.level}_{b.index}") for level in levels for b in level]
+    return CtsResult(buffers, sink_net, len(levels), len(sinks),
+                     max(len(b.children) for level in levels for b in level),
+                     float(np.mean(moved)) if moved else 0.0)
 
 
 _INSTANCE = re.compile(r"^\s*(\S+)\s+(\\\S+|\S+)\s*\($")
 _CONN = re.compile(r"^(\s*)\.(\w+)\((.*)\)(,?)\s*$")
 
 
-def rewrite_netlist(text: str, clock_net: str, sink_net: dict[str, str], sink_pins: dict[str, str],
-                    design: Design, buffer: tuple[str, str, str], source: str) -> str:
+def rewrite_netlist(text: str, clock_net: str, tree: CtsResult, sink_pins: dict[str, str],
+                    buffer: tuple[str, str, str], source: str) -> str:
     """The Yosys netlist with the sinks' clock pins on their buffer nets and the buffers added.
 
     `sink_pins`: sink instance -> its clock pin name. Instance names compare without Verilog's
     escape (a leading backslash and the closing space)."""
     cell, pin_in, pin_out = buffer
+    sink_net = tree.sink_net
     lines = text.splitlines()
     out: list[str] = []
     current = None
@@ -218,21 +214,12 @@ def rewrite_netlist(text: str, clock_net: str, sink_net: dict[str, str], sink_pi
     if done != len(sink_net) or end is None or first is None:
         raise ToolError("cts", f"rewired {done} of {len(sink_net)} clock pins in the netlist",
                         Path(source))
-    # the buffers' nets (declared before the first instance uses them) and instances, from
-    # the DEF nets just built
-    add: list[str] = []
-    bufs = [n for n in design.nets if n.name.startswith(NET_PREFIX + "_")]
-    driver_of = {}
-    for n in [*bufs, *(x for x in design.nets if x.name == clock_net)]:
-        for c, p in n.conns:
-            if c.startswith(BUF_PREFIX + "_") and p == pin_in:
-                driver_of[c] = n.name
-    for n in bufs:
-        inst = n.conns[0][0]
-        add += [f"  {cell} {inst} (", f"    .{pin_in}({driver_of[inst]}),",
-                f"    .{pin_out}({n.name})", "  );"]
-    out[end:end] = add
-    out[first:first] = [f"  wire {n.name};" for n in bufs]
+    # the buffers' instances before `endmodule`, their output nets declared before the first
+    # instance uses them
+    out[end:end] = [line for inst, net_in, net_out in tree.buffers
+                    for line in (f"  {cell} {inst} (", f"    .{pin_in}({net_in}),",
+                                 f"    .{pin_out}({net_out})", "  );")]
+    out[first:first] = [f"  wire {net_out};" for _i, _n, net_out in tree.buffers]
     return "\n".join(out) + "\n"
 
 
@@ -260,14 +247,13 @@ def run_cts(*, def_path: Path, netlist: Path, liberty: Path, lefs: Sequence[Path
     lib = apply_pin_sides(read_lef(list(lefs), dbu_per_micron=design.dbu), pins_json)
     buffer = clock_buffer(read_liberty(liberty), buffer_name, str(liberty))
     sink_pins = dict(sinks)
-    result, sink_net = synthesize_clock_tree(design, lib, net.name, buffer, max_fanout)
+    result = synthesize_clock_tree(design, lib, net.name, buffer, max_fanout)
     p = build_problem(design, lib)
     violations = check_legality(p, p.x, p.y, p.orient)
     if violations:
         raise CheckFailure([f"clock buffers not legally placed: {v}" for v in violations])
     atomic_write_text(out_netlist, rewrite_netlist(netlist.read_text(encoding="utf-8"), net.name,
-                                                   sink_net, sink_pins, design, buffer,
-                                                   str(netlist)))
+                                                   result, sink_pins, buffer, str(netlist)))
     write_def(design, out_def)
     # the design's instance count, area and utilization now include the clock buffers
     totals = {k: v for k, v in design_metrics(out_def, list(lefs)).items()

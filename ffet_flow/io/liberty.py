@@ -87,6 +87,11 @@ class Library:
                 out.append(c)
         return sorted(out, key=lambda c: c.name)
 
+    def largest_buffer(self) -> LibCell | None:
+        """The buffer of largest area (the strongest drive), None when there is none."""
+        return min(self.single_stage(inverting=False), key=lambda c: (-c.area, c.name),
+                   default=None)
+
 
 _SKIP = re.compile(r'"(?:[^"\\]|\\.)*"|/\*.*?\*/|//[^\n]*|[{}]', re.DOTALL)
 _EOF = ("eof", "", 0)

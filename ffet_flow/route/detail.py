@@ -604,22 +604,14 @@ def count_shorts(wires: Sequence[Wire], vias: Sequence[tuple[int, int, int, int]
                 shorts += 1
             if reach_b is None or b > reach_b:
                 reach_b, reach_net = b, n
-    # a via at a point is counted once, against the first other-net wire found there
-    for net, lev, x, y in vias:
-        hit = False
-        for level in (lev, lev + 1):
-            for key, at in (((level, True, y), x), ((level, False, x), y)):
-                for a, b, n in by_line.get(key, ()):
-                    if a > at:
-                        break
-                    if b >= at and n != net:
-                        hit = True
-                        break
-                if hit:
-                    break
-            if hit:
-                break
-        shorts += hit
+    # a via at a point is counted once, whatever number of other-net wires it stands on
+    def on_other_wire(net: int, key: tuple[int, bool, int], at: int) -> bool:
+        return any(a <= at <= b and n != net for a, b, n in by_line.get(key, ()))
+
+    shorts += sum(1 for net, lev, x, y in vias
+                  if any(on_other_wire(net, (level, True, y), x)
+                         or on_other_wire(net, (level, False, x), y)
+                         for level in (lev, lev + 1)))
     return shorts
 
 

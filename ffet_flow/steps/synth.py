@@ -66,12 +66,12 @@ def abc_constraints(lib: Library, source: str) -> str:
     The file switches ABC onto its constrained script (buffering of high-fanout nets, gate
     up- and down-sizing for the delay target); without it ABC leaves single gates driving
     hundreds of pins."""
-    driver = sorted(lib.single_stage(inverting=False), key=lambda c: (-c.area, c.name))
-    if not driver:
+    driver = lib.largest_buffer()
+    if driver is None:
         raise ConfigError(Issue(source, "cells", "buffer", "the Liberty library has no buffer"))
     inv = _smallest(lib.single_stage(inverting=True), source, "inverter (function !A)")
     load = 4.0 * inv.pins[inv.inputs()[0]].capacitance
-    return f"set_driving_cell {driver[0].name}\nset_load {load:.4f}\n"
+    return f"set_driving_cell {driver.name}\nset_load {load:.4f}\n"
 
 
 def synthesize(*, rtl: Sequence[Path], top: str, liberty: Path, period_ns: float,

@@ -69,7 +69,8 @@ def test_buffer_slots_are_free_site_aligned_and_nearest():
 
 def test_clock_tree_on_a_design_rewires_the_sinks_and_the_netlist():
     d, lib = _design()
-    result, sink_net = synthesize_clock_tree(d, lib, "clk", ("BUF", "A", "Z"), 4)
+    result = synthesize_clock_tree(d, lib, "clk", ("BUF", "A", "Z"), 4)
+    sink_net = result.sink_net
     assert result.sinks == 6 and result.levels == 2 and len(result.buffers) == 3
     nets = {n.name: n for n in d.nets}
     assert nets["clk"].conns == [("PIN", "clk"), ("cts_buf_1_0", "A")]
@@ -79,7 +80,7 @@ def test_clock_tree_on_a_design_rewires_the_sinks_and_the_netlist():
     assert set(sink_net) == {f"ff{k}" for k in range(6)}
     verilog = "module t(clk);\n  input clk;\n  wire clk;\n" + "".join(
         f"  FF ff{k} (\n    .CK(clk),\n    .D(d)\n  );\n" for k in range(6)) + "endmodule\n"
-    out = rewrite_netlist(verilog, "clk", sink_net, {f"ff{k}": "CK" for k in range(6)}, d,
+    out = rewrite_netlist(verilog, "clk", result, {f"ff{k}": "CK" for k in range(6)},
                           ("BUF", "A", "Z"), "t.v")
     assert out.count(".CK(clk)") == 0
     assert "  BUF cts_buf_1_0 (\n    .A(clk),\n    .Z(cts_clk_1_0)\n  );" in out
@@ -87,5 +88,5 @@ def test_clock_tree_on_a_design_rewires_the_sinks_and_the_netlist():
     for k in range(6):
         assert f".CK({sink_net[f'ff{k}']})" in out
     with pytest.raises(Exception, match="rewired"):
-        rewrite_netlist(verilog.replace(".CK(clk)", ".CK(other)", 1), "clk", sink_net,
-                        {f"ff{k}": "CK" for k in range(6)}, d, ("BUF", "A", "Z"), "t.v")
+        rewrite_netlist(verilog.replace(".CK(clk)", ".CK(other)", 1), "clk", result,
+                        {f"ff{k}": "CK" for k in range(6)}, ("BUF", "A", "Z"), "t.v")
