@@ -42,10 +42,34 @@ class Layer:
     capacitance: float | None = None  # pF per um^2 (CPERSQDIST)
     edge_capacitance: float | None = None  # pF per um
     thickness: int = 0
+    # design rules (dbu; area dbu^2)
+    min_width: int = 0  # MINWIDTH (else WIDTH)
+    area: int = 0  # AREA: minimum area of a metal polygon
+    eol: tuple[tuple[int, int, int], ...] = ()  # SPACING s ENDOFLINE w WITHIN d: (s, w, d)
+    # SPACINGTABLE PARALLELRUNLENGTH: (run lengths, ((width, spacings per run length), ...))
+    spacing_table: tuple[tuple[int, ...], tuple[tuple[int, tuple[int, ...]], ...]] = ((), ())
+    enclosures: tuple[tuple[str, int, int], ...] = ()  # CUT: ("ABOVE"|"BELOW"|"", o1, o2)
 
     @property
     def side(self) -> str:
         return layer_side(self.name)
+
+    def spacing_for(self, width: int, prl: int = 0) -> int:
+        """Spacing (dbu) a shape of `width` needs to another one it runs beside for `prl`
+        (SPACINGTABLE PARALLELRUNLENGTH: the row of the largest width <= `width`, the
+        column of the largest run length below `prl`); the plain SPACING without a table."""
+        runs, rows = self.spacing_table
+        if not rows:
+            return self.spacing
+        row = rows[0][1]
+        for w, values in rows:
+            if width > w or w == rows[0][0]:
+                row = values
+        col = 0
+        for k, length in enumerate(runs):
+            if prl > length or k == 0:
+                col = k
+        return max(self.spacing, row[col]) if self.spacing else row[col]
 
 
 @dataclass(frozen=True)
@@ -205,6 +229,8 @@ class _LefParser:
         name = cur.next()
         f: dict = {"name": name, "type": ""}
         spacings: list[int] = []
+        eol: list[tuple[int, int, int]] = []
+        enclosures: list[tuple[str, int, int]] = []
         while True:
             stmt = self._stmt_or_end(name)
             if stmt is None:
@@ -226,13 +252,26 @@ class _LefParser:
                     ox = self.d(float(stmt[1]))
                     f["offset_x"], f["offset_y"] = ox, self.d(float(stmt[2])) if len(stmt) > 2 else ox
                 elif key == "SPACING" and len(stmt) > 1:
+                    up = [s.upper() for s in stmt]
+                    if "ENDOFLINE" in up:
+                        j = up.index("ENDOFLINE")
+                        within = (self.d(float(stmt[up.index("WITHIN") + 1]))
+                                  if "WITHIN" in up else 0)
+                        eol.append((self.d(float(stmt[1])), self.d(float(stmt[j + 1])), within))
                     spacings.append(self.d(float(stmt[1])))
                 elif key == "SPACINGTABLE":
-                    # PARALLELRUNLENGTH l0 l1 ... WIDTH w0 s00 ...: the first spacing value
-                    up = [s.upper() for s in stmt]
-                    if "WIDTH" in up:
-                        j = up.index("WIDTH")
-                        spacings.append(self.d(float(stmt[j + 2])))
+                    f["spacing_table"] = self._spacing_table(stmt)
+                    rows = f["spacing_table"][1]
+                    if rows:
+                        spacings.append(rows[0][1][0])
+                elif key == "MINWIDTH":
+                    f["min_width"] = self.d(float(stmt[1]))
+                elif key == "AREA":
+                    f["area"] = int(round(float(stmt[1]) * self.lib.dbu * self.lib.dbu))
+                elif key == "ENCLOSURE":
+                    where = stmt[1].upper() if stmt[1].upper() in ("ABOVE", "BELOW") else ""
+                    nums = stmt[2:4] if where else stmt[1:3]
+                    enclosures.append((where, self.d(float(nums[0])), self.d(float(nums[1]))))
                 elif key == "RESISTANCE":
                     value = stmt[2] if stmt[1].upper() == "RPERSQ" else stmt[1]
                     f["resistance"] = float(value)
@@ -247,12 +286,32 @@ class _LefParser:
                                         "malformed statement")) from None
         if spacings:
             f["spacing"] = min(spacings)
+        f["eol"], f["enclosures"] = tuple(eol), tuple(enclosures)
+        if "min_width" not in f and "width" in f:
+            f["min_width"] = f["width"]
         vertical = f.get("direction") == "VERTICAL"
         if "pitch_x" in f:
             f["pitch"] = f["pitch_x"] if vertical else f["pitch_y"]
         if "offset_x" in f:
             f["offset"] = f["offset_x"] if vertical else f["offset_y"]
         self.lib.layers[name] = Layer(**f)
+
+    def _spacing_table(self, stmt: list[str]) -> tuple:
+        """SPACINGTABLE PARALLELRUNLENGTH l0 l1 .. WIDTH w0 s00 s01 .. WIDTH w1 .. ;"""
+        up = [t.upper() for t in stmt]
+        if "PARALLELRUNLENGTH" not in up or "WIDTH" not in up:
+            return ((), ())  # other table kinds (TWOWIDTHS, INFLUENCE) are not read
+        j = up.index("PARALLELRUNLENGTH") + 1
+        runs = []
+        while up[j] != "WIDTH":
+            runs.append(self.d(float(stmt[j])))
+            j += 1
+        rows = []
+        while j < len(stmt) and up[j] == "WIDTH":
+            vals = [self.d(float(t)) for t in stmt[j + 1: j + 2 + len(runs)]]
+            rows.append((vals[0], tuple(vals[1:])))
+            j += 2 + len(runs)
+        return tuple(runs), tuple(rows)
 
     def _stmt_or_end(self, name: str | None) -> list[str] | None:
         """Next statement's tokens, or None at `END [name]` (consumed)."""

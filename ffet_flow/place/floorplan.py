@@ -56,19 +56,36 @@ def _rails(lib: Library, design: Design) -> list[tuple[str, str, str, int, int]]
     return []
 
 
-def make_tracks(lib: Library, die: tuple[int, int, int, int]) -> list[Tracks]:
-    """DEF TRACKS of every routing layer in `lib` (both wafer sides) over the die."""
+def make_tracks(lib: Library, die: tuple[int, int, int, int],
+                origin: tuple[int, int] | None = None) -> list[Tracks]:
+    """DEF TRACKS of every routing layer in `lib` (both wafer sides) over the die.
+
+    Tracks lie at `offset + k * pitch` from `origin` (the lower-left corner of the rows; the
+    die corner without rows), continued to the die edges. Counted from the rows, the cells'
+    level-0 tracks (pins) and every routing layer of the same pitch coincide, and vertical
+    tracks keep the same few offsets to the sites, whatever the core margin: pin access points
+    are the same for every placement of a cell on a given site parity."""
+    ox, oy = origin if origin is not None else (die[0], die[1])
     out = []
     for layer in lib.routing_layers():
-        for axis, pitch, offset, lo, hi in (("X", layer.pitch_x, layer.offset_x, die[0], die[2]),
-                                            ("Y", layer.pitch_y, layer.offset_y, die[1], die[3])):
+        for axis, pitch, offset, lo, hi, o in (
+                ("X", layer.pitch_x, layer.offset_x, die[0], die[2], ox),
+                ("Y", layer.pitch_y, layer.offset_y, die[1], die[3], oy)):
             if pitch <= 0:
                 continue
-            start = lo + (offset if offset > 0 else pitch // 2)
+            first = o + (offset if offset > 0 else pitch // 2)
+            start = first - ((first - lo) // pitch) * pitch
             if start >= hi:
                 continue
             out.append(Tracks(axis, start, (hi - start - 1) // pitch + 1, pitch, (layer.name,)))
     return out
+
+
+def rows_origin(design: Design) -> tuple[int, int] | None:
+    """Lower-left corner of the design's rows (None without rows)."""
+    if not design.rows:
+        return None
+    return min(r.x for r in design.rows), min(r.y for r in design.rows)
 
 
 def _pin_layers(lib: Library) -> tuple[Layer, Layer]:
@@ -163,7 +180,7 @@ def floorplan(design: Design, lib: Library, opts: FloorplanOptions) -> dict[str,
     design.rows = [Row(f"ROW_{i}", site.name, mx, my + i * site.height,
                        "N" if i % 2 == 0 else "FS", n_sites, 1, site.width, 0)
                    for i in range(n_rows)]
-    design.tracks = make_tracks(lib, design.die_area)
+    design.tracks = make_tracks(lib, design.die_area, rows_origin(design))
     _place_pins(design, lib)
     rails = _rails(lib, design)
     nets: dict[str, Net] = {}

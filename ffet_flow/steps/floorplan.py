@@ -16,7 +16,7 @@ class FloorplanStep(Step):
     name = "floorplan"
     inputs: ClassVar[tuple[str, ...]] = ("tech_place_lef", "cells_lef", "pins_json", "netlist")
     outputs: ClassVar[Mapping[str, str]] = {"floorplan_def": "floorplan.def"}
-    version = 1
+    version = 2  # tracks counted from the rows (I/O pins sit on them)
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config

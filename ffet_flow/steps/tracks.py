@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from ffet_flow.io.def_ import read_def, write_def
 from ffet_flow.io.lef import read_lef
-from ffet_flow.place.floorplan import make_tracks
+from ffet_flow.place.floorplan import make_tracks, rows_origin
 from ffet_flow.steps.base import Step, StepContext
 
 
@@ -23,7 +23,7 @@ class TracksStep(Step):
     inputs: ClassVar[tuple[str, ...]] = ("placed_def", "tech_lef")
     # republishes the placement under the same artifact name, so later steps read this one
     outputs: ClassVar[Mapping[str, str]] = {"placed_def": "placed_tracks.def"}
-    version = 1
+    version = 2  # tracks counted from the rows' origin
 
     def config_keys(self, config) -> list[str]:
         return []  # everything it uses is in its two input files
@@ -31,7 +31,7 @@ class TracksStep(Step):
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         design = read_def(ctx.inputs["placed_def"])
         lib = read_lef([ctx.inputs["tech_lef"]], dbu_per_micron=design.dbu)
-        design.tracks = make_tracks(lib, design.die_area)
+        design.tracks = make_tracks(lib, design.die_area, rows_origin(design))
         write_def(design, self.out(ctx, "placed_def"))
         layers = sorted({name for t in design.tracks for name in t.layers})
         ctx.logger.info("tracks of %d layers added to the placement", len(layers))

@@ -63,6 +63,10 @@ METAL_FIELDS = (
         max=10000, optional=True),
     Key("via_resistance", "float", 50.0, "resistance of one via cut from this level to the next",
         unit="Ohm", min=0, max=10000),
+    Key("eol_spacing", "int", 0, "end-of-line (tip-to-tip) spacing; default derived from the "
+        "pitch (docs/tech.md, design rules)", unit="nm", min=1, max=5000, optional=True),
+    Key("min_area", "int", 0, "minimum metal area; default width x pitch (docs/tech.md, "
+        "design rules)", unit="nm^2", min=1, max=10000000, optional=True),
 )
 
 KEYS = [

@@ -78,6 +78,9 @@ def _routing_layer(la: Layer, dbu: int) -> list[str]:
         f"  WIDTH {um(la.width)} ;",
         f"  MINWIDTH {um(la.width)} ;",
         f"  SPACING {um(la.spacing)} ;",
+        *([f"  SPACING {um(la.eol_spacing)} ENDOFLINE {um(la.eol_width)} "
+           f"WITHIN {um(la.eol_within)} ;"] if la.eol_spacing else []),
+        *([f"  AREA {microns(la.min_area, dbu * dbu)} ;"] if la.min_area else []),
         f"  THICKNESS {um(la.thickness)} ;",
         f"  RESISTANCE RPERSQ {_num(rpersq, 6)} ;",
         f"  CAPACITANCE CPERSQDIST {_num(la.c_area_per_um2 * 1e-3, 9)} ;",
@@ -87,12 +90,18 @@ def _routing_layer(la: Layer, dbu: int) -> list[str]:
     ]
 
 
-def _cut_layer(v: Via, dbu: int) -> list[str]:
+def _cut_layer(v: Via, lower: Layer, upper: Layer, dbu: int) -> list[str]:
+    """A cut layer with its rules; ENCLOSURE gives the metal beyond the cut on each side of
+    the via's pads (`_metal_pad`): the enclosure along the metal's direction, half the
+    difference of line width and cut across it."""
+    um = lambda x: microns(x, dbu)  # noqa: E731
     return [
         f"LAYER {v.name}",
         "  TYPE CUT ;",
-        f"  WIDTH {microns(v.cut, dbu)} ;",
-        f"  SPACING {microns(v.spacing, dbu)} ;",
+        f"  WIDTH {um(v.cut)} ;",
+        f"  SPACING {um(v.spacing)} ;",
+        f"  ENCLOSURE BELOW {um(v.enclosure)} {um(max(0, (lower.width - v.cut) // 2))} ;",
+        f"  ENCLOSURE ABOVE {um(v.enclosure)} {um(max(0, (upper.width - v.cut) // 2))} ;",
         f"  RESISTANCE {_num(v.resistance, 4)} ;",
         f"END {v.name}",
         "",
@@ -141,7 +150,8 @@ def _stack(tech: Tech, layers: Iterable[Layer], vias: Iterable[Via]) -> list[str
     for la in layers:
         lines += _routing_layer(la, tech.dbu)
         if la.name in by_lower:
-            lines += _cut_layer(by_lower[la.name], tech.dbu)
+            v = by_lower[la.name]
+            lines += _cut_layer(v, tech.layer(v.lower), tech.layer(v.upper), tech.dbu)
     return lines
 
 
@@ -170,7 +180,8 @@ def merged_lef_text(tech: Tech) -> str:
     for la in reversed(back):
         lines += _routing_layer(la, tech.dbu)
         if la.name in by_upper:  # BV<i> lies between BM<i+1> (written first) and BM<i>
-            lines += _cut_layer(by_upper[la.name], tech.dbu)
+            v = by_upper[la.name]
+            lines += _cut_layer(v, tech.layer(v.lower), tech.layer(v.upper), tech.dbu)
     lines += _stack(tech, tech.layers("front"), tech.vias("front"))
     lines += _via_defs(tech, tech.vias("back")) + _via_defs(tech, tech.vias("front"))
     lines += _site(tech)

@@ -22,6 +22,7 @@ from typing import Any
 
 from ffet_flow.errors import ConfigError, Issue
 from ffet_flow.tech import rc
+from ffet_flow.tech import rules as drc_rules
 
 SIDES = ("front", "back")
 GDS_BASE = {"front": 100, "back": 200}
@@ -56,6 +57,11 @@ class Layer:
     c_coupling_per_um: float = 0.0  # fF/um, to both same-level neighbours at min spacing
     c_area_per_um2: float = 0.0  # fF/um^2, parallel-plate part (LEF CPERSQDIST)
     c_edge_per_um: float = 0.0  # fF/um per edge, rest of the total (LEF EDGECAPACITANCE)
+    # design rules (ffet_flow.tech.rules; written to the tech LEF, read by router and checker)
+    eol_spacing: int = 0  # dbu, tip-to-tip spacing of line ends (LEF SPACING .. ENDOFLINE)
+    eol_width: int = 0  # dbu, edges shorter than this are line ends
+    eol_within: int = 0  # dbu, end-of-line window beyond the line's sides
+    min_area: int = 0  # dbu^2 (LEF AREA)
 
 
 @dataclass(frozen=True)
@@ -193,20 +199,30 @@ def build_tech(cfg: Any) -> Tech:
             total = cg + cc
             edge = (total - area * width_nm / 1000.0) / 2.0
             pitch = to_dbu(pitch_nm, f"{key}[{i}].pitch")
+            width = to_dbu(width_nm, f"{key}[{i}].width")
+            spacing = to_dbu(spacing_nm, f"{key}[{i}].spacing")
+            # level 0 holds the cells' own wiring and pins, drawn by the cell generator at the
+            # line spacing (cells abut with half a spacing to each edge): no end-of-line rule
+            eol = (0 if i == 0 else
+                   to_dbu(row["eol_spacing"], f"{key}[{i}].eol_spacing") if row.get("eol_spacing")
+                   else drc_rules.eol_spacing(pitch, spacing, pitch_nm))
+            min_area = (int(round(row["min_area"] * dbu * dbu / 1e6)) if row.get("min_area")
+                        else drc_rules.min_area(width, pitch))
             offset = (to_dbu(row["offset"], f"{key}[{i}].offset") if "offset" in row
                       else pitch // 2)
             layers.append(Layer(
                 name=f"{PREFIX[side]}{i}", side=side, level=i,
                 direction="HORIZONTAL" if i % 2 == 0 else "VERTICAL",
-                pitch=pitch, width=to_dbu(width_nm, f"{key}[{i}].width"),
-                spacing=to_dbu(spacing_nm, f"{key}[{i}].spacing"),
+                pitch=pitch, width=width, spacing=spacing,
                 thickness=to_dbu(thick_nm, f"{key}[{i}].thickness"),
                 offset=offset, r_per_um=r, c_per_um=total, signal=signal,
                 gds_layer=GDS_BASE[side] + 2 * i, tier=row.get("tier", ""),
                 barrier=float(row["barrier"]), k_eff=float(row["k_eff"]),
                 dielectric_height=to_dbu(height_nm, f"{key}[{i}].dielectric_height"),
                 rho_eff=rho, c_ground_per_um=cg, c_coupling_per_um=cc, c_area_per_um2=area,
-                c_edge_per_um=edge))
+                c_edge_per_um=edge, eol_spacing=eol,
+                eol_width=drc_rules.eol_width(width) if eol else 0,
+                eol_within=drc_rules.eol_within(spacing) if eol else 0, min_area=min_area))
         side_vias = []
         for i in range(len(layers) - 1):
             lo, hi = layers[i], layers[i + 1]
