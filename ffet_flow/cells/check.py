@@ -91,6 +91,7 @@ def check_layout(layout, tech) -> list[str]:
                 out.append(f"{name}: {layer} spacing {d:g} < {metal.spacing} between "
                            f"{nets[a]} and {nets[b]}")
     out += _check_pins(layout, tech)
+    out += check_access(layout, tech)
     out += check_connectivity(layout, tech)
     return out
 
@@ -100,10 +101,17 @@ def _check_pins(layout, tech) -> list[str]:
     name = layout.name
     grid = [k * tech.cpp for k in range(1, layout.width_sites)]
     for pin, items in layout.pins.items():
+        if not any((la := _metal(tech, layer)) is not None and la.level == 0
+                   for layer, _r in items):
+            out.append(f"{name}: pin {pin} has no shape on M0 or BM0")
         for layer, r in items:
             la = _metal(tech, layer)
-            if la is None or la.level != 0:
-                out.append(f"{name}: pin {pin} on {layer}: pins must be on M0 or BM0")
+            if la is None or la.level > 2:
+                out.append(f"{name}: pin {pin} on {layer}: pins must be on levels 0-2")
+                continue
+            if la.level:  # a pin lifted to level 2 inside the cell: its stubs and wire
+                if (pin, r) not in set(layout.shapes.get(layer, ())):
+                    out.append(f"{name}: pin {pin} {layer} {r} is not a drawn shape of net {pin}")
                 continue
             yc2 = r[1] + r[3]  # twice the centre line, to stay in integers
             on_track = (yc2 - 2 * la.offset) % (2 * la.pitch) == 0 and yc2 % 2 == 0
@@ -119,6 +127,15 @@ def _check_pins(layout, tech) -> list[str]:
             if (pin, r) not in set(layout.shapes.get(layer, ())):
                 out.append(f"{name}: pin {pin} {layer} {r} is not a drawn shape of net {pin}")
     return out
+
+
+def check_access(layout, tech) -> list[str]:
+    """Pins with no router access point in some placement phase (ffet_flow.cells.access)."""
+    from ffet_flow.cells.access import access_summary
+
+    return [f"{layout.name}: pin {pin} has no access point in phase {k}"
+            for pin, counts in access_summary({layout.name: layout}, tech)
+            .get(layout.name, {}).items() for k, c in enumerate(counts) if c < 1]
 
 
 def check_library(layouts, tech) -> list[str]:

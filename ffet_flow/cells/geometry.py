@@ -79,23 +79,29 @@ def rail_width(tracks: Sequence[int], edge: int, width: int, spacing: int, pitch
 
 
 def assign_tracks(intervals: Sequence[tuple[str, int, int]], n_tracks: int,
-                  spacing: int) -> tuple[dict[str, int], int]:
+                  spacing: int, spread: bool = False) -> tuple[dict[str, int], int]:
     """Left-edge track assignment of horizontal wires (one interval per net).
 
     intervals: (net, x0, x1) in dbu. Two wires may share a track when the line-end gap between
     them is at least `spacing`. First-fit in order of the left edge is optimal for interval
     graphs (the number of tracks used equals the largest number of wires crossing any x).
+    With `spread`, a wire takes a track of its own while fewer than `n_tracks` are in use
+    (else the free track that has been free longest): still optimal, since a new track is only
+    opened below the limit, and it leaves each pin room along its track for router access.
     Returns ({net: track index}, tracks used); may use more than `n_tracks` (the caller reports).
     """
     order = sorted(intervals, key=lambda iv: (iv[1], iv[2], iv[0]))
     ends: list[int] = []  # right end of the last wire on each track
     out: dict[str, int] = {}
     for net, x0, x1 in order:
-        for t, end in enumerate(ends):
-            if x0 - end >= spacing:
-                ends[t] = x1
-                out[net] = t
-                break
+        free = [t for t, end in enumerate(ends) if x0 - end >= spacing]
+        if spread and len(ends) < n_tracks:
+            free = []
+        elif spread and free:
+            free = [min(free, key=lambda t: (ends[t], t))]
+        if free:
+            ends[free[0]] = x1
+            out[net] = free[0]
         else:
             ends.append(x1)
             out[net] = len(ends) - 1

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ffet_flow.cells import rules as R
+from ffet_flow.cells.access import TARGET as ACCESS_TARGET
+from ffet_flow.cells.access import min_access, widen_pins
 from ffet_flow.cells.columns import SUPPLIES, Slot, base_net, column_orders
 from ffet_flow.cells.geometry import Rect, SideGrid, layer_tracks, rail_width
 from ffet_flow.cells.tracks import TrackPlanner
@@ -115,18 +117,31 @@ def min_height_tracks(tech, needed: Mapping[str, int]) -> float | None:
 def build_layout(cell, tech, pin_sides: Mapping[str, str], source: str = "tech") -> CellLayout:
     """Layout of one cell for `tech`; pin_sides maps each signal pin to front/back/both.
 
-    Tries the column orders of `column_orders` best first (fewest columns) and keeps the
-    first whose wiring fits the tracks. Raises ConfigError (key cell_height_tracks) when none
-    does: the tech's cell height leaves too few level-0 tracks for the cell's wiring.
+    Tries the column orders of `column_orders` best first (fewest columns) and keeps, among
+    those of the fewest columns whose wiring fits the tracks, the first whose every pin has
+    router access points in every placement phase (ffet_flow.cells.access), else the one
+    with the most. Raises ConfigError (key cell_height_tracks) when none fits: the tech's cell
+    height leaves too few level-0 tracks for the cell's wiring.
     """
     orders = column_orders(cell, tech.arch) if cell.kind != "fill" else ((),)
     first_error = None
+    best = None
     for slots in orders:
+        if best is not None and len(slots) > len(best[1].slots):
+            break  # never wider for the sake of access
         try:
-            return _build(cell, tech, pin_sides, slots, source)
+            layout = widen_pins(_build(cell, tech, pin_sides, slots, source), tech)
         except ConfigError as exc:
             first_error = first_error or exc
-    raise first_error
+            continue
+        score = min(min_access(layout, tech), ACCESS_TARGET)
+        if best is None or score > best[0]:
+            best = (score, layout)
+        if score >= ACCESS_TARGET:
+            break
+    if best is None:
+        raise first_error
+    return best[1]
 
 
 def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
@@ -241,7 +256,11 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
                 y2 = up_grid[side][up_track_of[side][plan.net]]
                 rect2 = (lo, y2 - l2.width // 2, hi, y2 + l2.width // 2)
                 add(l2.name, plan.net, rect2)
-                obs.append((l2.name, rect2))
+                # a pin's level-1 stubs and level-2 wire are part of the pin (the router may
+                # reach it there); an internal net's are obstructions
+                is_pin = side in plan.pin_sides and plan.net in pin_sides
+                lifted = pins.setdefault(plan.net, []) if is_pin else obs
+                lifted.append((l2.name, rect2))
                 r_total += l2.r_per_um * (hi - lo) / dbu
                 c_total += l2.c_per_um * (hi - lo) / dbu
                 ypad = {}
@@ -259,7 +278,7 @@ def _build(cell, tech, pin_sides: Mapping[str, str], slots: tuple[Slot, ...],
                     sy0, sy1 = planner.stub_span(side, y0, y2)
                     stub = (x - l1.width // 2, sy0, x + l1.width // 2, sy1)
                     add(l1.name, plan.net, stub)
-                    obs.append((l1.name, stub))
+                    lifted.append((l1.name, stub))
                     for v, yv in ((v0, y0), (v1, y2)):
                         add(v.name, plan.net, (x - v.cut // 2, yv - v.cut // 2,
                                                x + v.cut // 2, yv + v.cut // 2))

@@ -97,7 +97,9 @@ class TrackPlanner:
                     ivs0[side].append((net, *self.extent(side, plan)))
         res = {}
         for side in SIDES:
-            t0, n0 = assign_tracks(ivs0[side], 0, self.lay[side].spacing)
+            # pins spread over the free tracks, so that each can grow for access
+            t0, n0 = assign_tracks(ivs0[side], len(self.grids[side].tracks),
+                                   self.lay[side].spacing, spread=True)
             t2, n2 = (assign_tracks(ivs2[side], 0, self.up_layer[side].spacing) if ivs2[side]
                       else ({}, 0))
             res[side] = (t0, n0, t2, n2, ivs0[side], ivs2[side])

@@ -16,7 +16,7 @@ class PdkStep(Step):
     name = "pdk"
     inputs: ClassVar[tuple[str, ...]] = ()
     outputs: ClassVar[Mapping[str, str]] = dict(PDK_FILES)
-    version = 1
+    version = 2  # design rules in the tech LEF and layers.json
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         paths = write_pdk(ctx.config, ctx.out_dir)

@@ -17,7 +17,7 @@ from ffet_flow.tech.model import Layer, Tech, Via
 from ffet_flow.util import write_json
 
 FORMAT = "ffet-flow-layers"
-VERSION = 1
+VERSION = 2  # 2: design rules (end of line, area, per-metal via enclosures)
 UNITS = {"length": "dbu (see tech.dbu per micron)", "r_per_um": "Ohm/um", "c_per_um": "fF/um",
          "c_area_per_um2": "fF/um^2", "resistance": "Ohm per cut", "vdd": "V",
          "temperature": "C", "rho_eff": "uOhm.cm", "barrier": "nm"}

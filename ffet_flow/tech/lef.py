@@ -100,8 +100,8 @@ def _cut_layer(v: Via, lower: Layer, upper: Layer, dbu: int) -> list[str]:
         "  TYPE CUT ;",
         f"  WIDTH {um(v.cut)} ;",
         f"  SPACING {um(v.spacing)} ;",
-        f"  ENCLOSURE BELOW {um(v.enclosure)} {um(max(0, (lower.width - v.cut) // 2))} ;",
-        f"  ENCLOSURE ABOVE {um(v.enclosure)} {um(max(0, (upper.width - v.cut) // 2))} ;",
+        f"  ENCLOSURE BELOW {um(v.enclosure_below)} {um(max(0, (lower.width - v.cut) // 2))} ;",
+        f"  ENCLOSURE ABOVE {um(v.enclosure_above)} {um(max(0, (upper.width - v.cut) // 2))} ;",
         f"  RESISTANCE {_num(v.resistance, 4)} ;",
         f"END {v.name}",
         "",
@@ -115,7 +115,7 @@ def _rect(la_name: str, x0: int, y0: int, x1: int, y1: int, dbu: int) -> list[st
 
 def _metal_pad(la: Layer, v: Via) -> tuple[int, int, int, int]:
     """Metal shape of a via on `la`: the line width across, cut + 2 x enclosure along."""
-    half_along = v.cut // 2 + v.enclosure
+    half_along = v.cut // 2 + (v.enclosure_below if la.name == v.lower else v.enclosure_above)
     half_across = la.width // 2
     if la.direction == "HORIZONTAL":
         return -half_along, -half_across, half_along, half_across

@@ -76,7 +76,8 @@ class Via:
     cut: int  # square cut size
     gds_layer: int
     spacing: int = 0  # cut-to-cut spacing
-    enclosure: int = 0  # metal extension beyond the cut along each metal's direction
+    enclosure_below: int = 0  # metal below: extension beyond the cut along its direction
+    enclosure_above: int = 0  # metal above: the same
     gds_datatype: int = 0
     level: int = 0  # V<level> joins level and level + 1
 
@@ -233,9 +234,8 @@ def build_tech(cfg: Any) -> Tech:
                 gds_layer=GDS_BASE[side] + 1 + 2 * i,
                 # vias may sit on adjacent tracks of the tighter of the two layers
                 spacing=max(min(lo.pitch, hi.pitch) - cut, 1),
-                # line-end extension of half the cut beyond it (a common self-aligned-via
-                # enclosure; ASAP7's V1 enclosure is of the same order)
-                enclosure=cut // 2, level=i))
+                enclosure_below=drc_rules.via_enclosure(cut, lo.width, lo.min_area),
+                enclosure_above=drc_rules.via_enclosure(cut, hi.width, hi.min_area), level=i))
         stacks[side] = tuple(layers)
         vias[side] = tuple(side_vias)
 

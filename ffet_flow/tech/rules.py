@@ -20,6 +20,10 @@ whose rules are given at 36-64 nm pitches; ours are the same ratios at our pitch
   track is outside the end-of-line window.
 - minimum area: ASAP7 `AREA 0.000666` for 18 nm lines at a 36 nm pitch (1.03 x width x pitch),
   0.0021875 for 32 nm lines at 64 nm (1.07 x); ours is width x pitch, the lower end.
+- via enclosure along each metal's direction: half the cut (ASAP7: 5-11 nm for its 18-24 nm
+  cuts), lengthened where a lone via pad would be smaller than the layer's minimum area, so
+  that a via landing never needs a separate area patch (our choice; a pad is then at least
+  one pitch long). Across the metal the pad is the line width.
 """
 
 from __future__ import annotations
@@ -60,6 +64,13 @@ def eol_within(spacing: int) -> int:
 def min_area(width: int, pitch: int) -> int:
     """Minimum metal area (dbu^2): width x pitch."""
     return width * pitch
+
+
+def via_enclosure(cut: int, width: int, area: int) -> int:
+    """Enclosure (dbu) of a `cut` along a metal of `width` and minimum `area`: half the cut,
+    or more when the pad (cut + 2 enclosures long, `width` wide) would be below the area."""
+    need = _ceil_div(area, width) if width else 0
+    return max(cut // 2, _ceil_div(max(0, need - cut), 2))
 
 
 def via_pad(cut: int, enclosure: int, width: int) -> tuple[int, int]:
