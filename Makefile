@@ -4,7 +4,7 @@
 # Both run `make setup` first when the virtualenv is missing or stale.
 #
 # One flow run:  make flow DESIGN=riscv32 TECH=ffet VARIANT=... SET="layers_back=6 input_pin_density=0.5"
-# Per stage:     make synth|floorplan|place|route|extract|sta (same variables); each stage's
+# Per stage:     make synth|floorplan|place|route|drc|extract|sta (same variables); each stage's
 #                stamp build/<design>/<variant>/NN-<step>/done.json depends on the previous
 #                stage's stamp and on the user's files, so make knows what is stale; inside a
 #                stage the flow's own stamps (config values + input digests) decide exactly.
@@ -30,7 +30,7 @@ DESIGN_SRCS := $(DESIGN_DIR)/config.toml $(wildcard $(DESIGN_DIR)/*.sdc) \
 
 # The run directory comes from Python (variant naming lives in ffet_flow/flow.py); it is only
 # resolved when a goal needs it, so `make test` and friends never start Python here.
-RUN_GOALS := flow synth floorplan place route extract sta check view
+RUN_GOALS := flow synth floorplan place route drc extract sta check view
 ifneq ($(filter $(RUN_GOALS),$(MAKECMDGOALS)),)
   ifeq ($(wildcard $(PY)),)
     $(error the virtualenv is missing: run `make setup` first)
@@ -43,10 +43,10 @@ endif
 R := $(RUN_DIR)
 
 # Step directories, in the order of ffet_flow.flow.STEP_NAMES (a unit test keeps them in step).
-STEP_DIRS := 01-pdk 02-cells 03-synth 04-floorplan 05-place 06-cts 07-tracks 08-route 09-extract 10-sta
+STEP_DIRS := 01-pdk 02-cells 03-synth 04-floorplan 05-place 06-cts 07-tracks 08-route 09-drc 10-extract 11-sta
 
 .PHONY: setup run test test-fast lint bench clean pdk cells view-cells sweep report \
-        flow synth floorplan place cts route extract sta check view
+        flow synth floorplan place cts route drc extract sta check view
 
 setup: $(STAMP)
 $(STAMP): pyproject.toml scripts/setup.sh
@@ -85,8 +85,9 @@ floorplan: $(R)/04-floorplan/done.json
 place: $(R)/05-place/done.json
 cts: $(R)/06-cts/done.json
 route: $(R)/08-route/done.json
-extract: $(R)/09-extract/done.json
-sta: $(R)/10-sta/done.json
+drc: $(R)/09-drc/done.json
+extract: $(R)/10-extract/done.json
+sta: $(R)/11-sta/done.json
 
 $(R)/01-pdk/done.json: $(TECH_FILE) | $(STAMP)
 	$(FFET) flow $(FLOW_ARGS) --to pdk && touch $@
@@ -104,15 +105,18 @@ $(R)/07-tracks/done.json: $(R)/06-cts/done.json
 	$(FFET) flow $(FLOW_ARGS) --to tracks && touch $@
 $(R)/08-route/done.json: $(R)/07-tracks/done.json
 	$(FFET) flow $(FLOW_ARGS) --to route && touch $@
-$(R)/09-extract/done.json: $(R)/08-route/done.json
+$(R)/09-drc/done.json: $(R)/08-route/done.json
+	$(FFET) flow $(FLOW_ARGS) --to drc && touch $@
+$(R)/10-extract/done.json: $(R)/09-drc/done.json
 	$(FFET) flow $(FLOW_ARGS) --to extract && touch $@
-$(R)/10-sta/done.json: $(R)/09-extract/done.json $(DESIGN_SRCS)
+$(R)/11-sta/done.json: $(R)/10-extract/done.json $(DESIGN_SRCS)
 	$(FFET) flow $(FLOW_ARGS) --to sta && touch $@
 
-check: $(R)/10-sta/done.json
+check: $(R)/11-sta/done.json
 	$(FFET) check --run $(R) --rules $(DESIGN_DIR)/rules.json
 
-# The finished layout (cells + both sides' routing) in the KLayout GUI with the tech's colours.
+# The finished layout (cells + both sides' routing) in the KLayout GUI with the tech's colours,
+# with the layout check's markers (DRC and LVS) when the drc step has run.
 view: $(R)/08-route/done.json
 	$(FFET) view $(R)
 

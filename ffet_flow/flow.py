@@ -35,7 +35,7 @@ BUILD = ROOT / "build"
 
 #: the flow, in order (docs/architecture.md, "The flow")
 STEP_NAMES: tuple[str, ...] = ("pdk", "cells", "synth", "floorplan", "place", "cts",
-                               "tracks", "route", "extract", "sta")
+                               "tracks", "route", "drc", "extract", "sta")
 #: steps whose results other variants reuse through the step cache when their stamps agree:
 #: the technology files, one netlist per (architecture, clock) (synth reads the single-sided
 #: synthesis library), and one floorplan and placement where only routing keys differ (they

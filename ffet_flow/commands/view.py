@@ -1,6 +1,7 @@
 """`ffet view`: open a run's layout in the KLayout GUI with the project's technology and layer
 properties (front and back layers in their own colour families and groups: hide a side with one
-click on its group)."""
+click on its group), and the layout check's marker databases (`NN-drc/drc.lyrdb`,
+`lvs.lyrdb`) beside it when the run has them."""
 
 from __future__ import annotations
 
@@ -22,13 +23,25 @@ def register(p: argparse.ArgumentParser) -> None:
                    help="print the KLayout command instead of starting it")
 
 
-def klayout_argv(gds: Path, lyt: Path, lyp: Path) -> list[str]:
-    return [find_program("klayout"), "-ne", "-t", "-nn", str(lyt), "-l", str(lyp), str(gds)]
+def klayout_argv(gds: Path, lyt: Path, lyp: Path, markers: tuple[Path, ...] = ()) -> list[str]:
+    argv = [find_program("klayout"), "-ne", "-t", "-nn", str(lyt), "-l", str(lyp), str(gds)]
+    for rdb in markers:  # marker databases open into the layout's view
+        argv += ["-m", str(rdb)]
+    return argv
+
+
+def run_markers(run_dir: Path) -> tuple[Path, ...]:
+    """The newest drc step's marker databases of a run (none when the step has not run)."""
+    steps = sorted(Path(run_dir).glob("*-drc"))
+    if not steps:
+        return ()
+    return tuple(p for p in (steps[-1] / "drc.lyrdb", steps[-1] / "lvs.lyrdb") if p.is_file())
 
 
 def run(args: argparse.Namespace) -> int:
     from ffet_flow.layout import run_files, write_run_layout
 
+    markers: tuple[Path, ...] = ()
     if args.gds:
         if not args.pdk_dir:
             raise ConfigError(Issue("command line", "--pdk-dir", None, "required with --gds"))
@@ -37,12 +50,13 @@ def run(args: argparse.Namespace) -> int:
         files = run_files(args.run_dir)
         gds = write_run_layout(args.run_dir)["gds"]
         lyt, lyp = files.layers_json.parent / "tech.lyt", files.lyp
+        markers = run_markers(args.run_dir)
     else:
         raise ConfigError(Issue("command line", "RUN_DIR", None, "give a run directory or --gds"))
     for path in (gds, lyt, lyp):
         if path is None or not Path(path).exists():
             raise ConfigError(Issue("command line", "file", str(path), "file not found"))
-    argv = klayout_argv(gds, lyt, lyp)
+    argv = klayout_argv(gds, lyt, lyp, markers)
     if args.print_only:
         print(" ".join(argv))
         return 0

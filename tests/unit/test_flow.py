@@ -150,7 +150,7 @@ def test_select_steps():
     assert flow.select_steps(names) == (list(names), [])
     assert flow.select_steps(names, to="place")[0][-1] == "place"
     run, forced = flow.select_steps(names, to="extract", start="route")
-    assert run[-1] == "extract" and forced == ["route", "extract"]
+    assert run[-1] == "extract" and forced == ["route", "drc", "extract"]
     with pytest.raises(ConfigError) as err:
         flow.select_steps(names, to="nope", start="also")
     assert len(err.value.issues) == 2
