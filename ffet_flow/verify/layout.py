@@ -129,6 +129,10 @@ def _read_klayout(def_path: Path, lef_paths: Sequence[Path], dbu: int):
     ktl.Logger.set_verbosity(-1)  # our own checks report bad input in one line each
     try:
         layout.read(str(def_path), _reader_options(lef_paths, dbu))
+    except RuntimeError as exc:  # what our readers accepted but KLayout's refuses
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(Issue(str(def_path), "KLayout LEF/DEF reader", message,
+                                "readable DEF and LEF")) from None
     finally:
         ktl.Logger.set_verbosity(verbosity)
     return layout
