@@ -15,7 +15,7 @@ pins from the DEF), else the DEF's own NETS connections. Reported:
   groups);
 - `shorts`: groups joining terminals of two or more nets;
 - `unconnected`: terminals of nets with two or more terminals that touch no DEF wiring (a wire
-  or via of their net on their polygon).
+  or via on their polygon, of their own net or of a net overlapping it).
 Supply nets (VDD/VSS pins) take part in shorts only: their rails are joined outside the DEF.
 Polygons of different nets that only touch, without overlapping, are a spacing violation of
 the DRC, not joined here.
@@ -121,15 +121,15 @@ class Nodes:
         return out
 
 
-def _contacts(g: Geometry, layer: str, own, nodes: Nodes, edges: list) -> None:
-    """Join the polygons of different nets that overlap on `layer`."""
+def _contacts(g: Geometry, layer: str, own, nodes: Nodes) -> list[list[int]]:
+    """The nodes of `layer` that overlap each other, one list per overlap region."""
     import klayout.db as kdb
 
     overlaps = g.cache.get(("shorts", layer))
     if overlaps is None:
         overlaps = _plain(own).merged(False, 2)
     if overlaps.is_empty():
-        return
+        return []
     regions = list(overlaps.each())
     cell = 4 * max(g.rules.metals[layer].min_width, 1)
     grid: dict[tuple[int, int], list[int]] = {}
@@ -151,12 +151,11 @@ def _contacts(g: Geometry, layer: str, own, nodes: Nodes, edges: list) -> None:
     for i, node in zip(where, nodes.locate(queries), strict=True):
         if node is not None:
             members.setdefault(i, []).append(node)
-    for group in members.values():
-        edges.extend((group[0], n) for n in group[1:])
+    return [group for group in members.values() if len(group) > 1]
 
 
 def extract(g: Geometry) -> tuple[dict[int, int], set[int]]:
-    """(terminal -> group, terminals whose polygon holds DEF wiring of their net)."""
+    """(terminal -> group, terminals whose polygon touches DEF wiring)."""
     import numpy as np
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -182,7 +181,10 @@ def extract(g: Geometry) -> tuple[dict[int, int], set[int]]:
     wire_queries = [(layer, net, x0, y0) for net, layer, x0, y0, _x1, _y1 in g.segments()]
     wired = {n for n in (*via_nodes, *nodes.locate(wire_queries)) if n is not None}
     for layer in g.rules.metals:
-        _contacts(g, layer, owns[layer], nodes, edges)
+        for group in _contacts(g, layer, owns[layer], nodes):
+            edges.extend((group[0], n) for n in group[1:])
+            if any(n in wired for n in group):  # another net's wiring touches these too
+                wired.update(group)
     labels = [(t, (layer, g.terminals[t].net, x, y)) for layer, points in g.labels.items()
               for x, y, t in points]
     term_node: dict[int, list[int]] = {}
