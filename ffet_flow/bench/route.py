@@ -32,7 +32,7 @@ def _case(ctx: BenchContext, name: str, def_file: str, lef: str, layers: list[st
     lib = read_lef([cases / lef], dbu_per_micron=design.dbu)
     options = RouteOptions(adjustment=adjustment,
                            gcell_size=int(round(gcell_size_um * design.dbu)) if gcell_size_um
-                           else 0)
+                           else 0, detail=False)  # OpenROAD's figures are global-route ones
     result = route_design(design, lib, {"front": set(layers), "back": set()}, options,
                           source=def_file)
     m = result.metrics

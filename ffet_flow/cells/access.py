@@ -23,7 +23,7 @@ from ffet_flow.cells.geometry import Rect
 
 #: access points per pin and phase the widening aims for (two, so that neighbouring pins that
 #: want the same track still find a way in)
-TARGET = 2
+TARGET = 4
 SIDES = ("front", "back")
 
 
@@ -138,7 +138,6 @@ def widen_pins(layout, tech):
             continue
         la0, la1 = stack[0], stack[1]
         phases = track_phases(tech, side)
-        obs1 = [r for la, r in layout.obstructions if la == la1.name]
         la2 = stack[2].name if len(stack) > 2 else None
         for want in (1, TARGET):
             for pin in sorted(pins):
@@ -146,6 +145,7 @@ def widen_pins(layout, tech):
                 rects2 = [r for la, r in pins[pin] if la == la2]
                 if not rects:
                     continue
+                obs1 = level1_blockers(layout, la1.name, pin, pins)
                 have = _count(rects, tech, side, layout.width, obs1, phases, rects2)
                 if all(h >= want for h in have):
                     continue
@@ -184,9 +184,9 @@ def access_summary(layouts: Mapping, tech) -> dict[str, dict[str, list[int]]]:
             stack = tech.layers(side)
             if len(stack) < 2:
                 continue
-            obs1 = [r for la, r in layout.obstructions if la == stack[1].name]
             for pin in layout.pins:
                 rects, rects2 = pin_rects(layout, tech, side, pin)
+                obs1 = level1_blockers(layout, stack[1].name, pin)
                 if rects:
                     counts = _count(rects, tech, side, layout.width, obs1,
                                     track_phases(tech, side), rects2)
@@ -199,3 +199,73 @@ def min_access(layout, tech) -> int:
     counts = [min(v) for v in access_summary({layout.name: layout}, tech).get(layout.name,
                                                                               {}).values()]
     return min(counts, default=1 << 30)
+
+
+def _distinct_columns(options: list[set[int]]) -> bool:
+    """Whether every pin can take an access column of its own (bipartite matching by
+    augmenting paths; pins of one cell on one column always violate the end-of-line rule)."""
+    match: dict[int, int] = {}
+
+    def augment(p: int, seen: set[int]) -> bool:
+        for c in sorted(options[p]):
+            if c in seen:
+                continue
+            seen.add(c)
+            if c not in match or augment(match[c], seen):
+                match[c] = p
+                return True
+        return False
+
+    return all(augment(p, set()) for p in range(len(options)))
+
+
+def level1_blockers(layout, layer: str, pin: str, pins=None) -> list[Rect]:
+    """The cell's level-1 metal a via pad of `pin` must keep clear of: OBS, and the level-1
+    shapes of its other pins (a lifted pin's stubs)."""
+    pins = layout.pins if pins is None else pins
+    return ([r for la, r in layout.obstructions if la == layer]
+            + [r for p, items in pins.items() if p != pin for la, r in items if la == layer])
+
+
+def _signal_sides(tech) -> list[str]:
+    """Sides whose level-1 layer carries signals (the others hold no pins to reach)."""
+    return [s for s in SIDES if len(tech.layers(s)) > 1 and tech.layers(s)[1].signal]
+
+
+def site_modulus(tech) -> int:
+    """Sites after which the level-1 track offsets repeat (2 for CPP 51 nm, M1 34 nm)."""
+    return max((tech.layers(s)[1].pitch // gcd(tech.cpp, tech.layers(s)[1].pitch)
+                for s in _signal_sides(tech)), default=1)
+
+
+def site_residues(layout, tech) -> tuple[int, ...] | None:
+    """Site indices (mod `site_modulus`) a cell may be placed on so that its pins can be
+    reached: on each side every pin has an access column of its own; among those, the ones
+    where every pin has two access points are preferred. None when every site will do."""
+    n = site_modulus(tech)
+    good, fine = [], []
+    for s in range(n):
+        ok, plenty = True, True
+        for side in _signal_sides(tech):
+            la1 = tech.layers(side)[1]
+            phase = (la1.offset - s * tech.cpp) % la1.pitch
+            options = []
+            for pin in sorted(layout.pins):
+                r0, r2 = pin_rects(layout, tech, side, pin)
+                if not r0:
+                    continue
+                obs1 = level1_blockers(layout, la1.name, pin)
+                cols = {x for x, _y in access_points(r0, tech, side, layout.width, obs1, phase)}
+                if r2:  # reachable on its level-2 wire as well: needs no column
+                    cols.add(-1 - len(options))
+                plenty &= len(cols) >= 2
+                options.append(cols)
+            ok &= _distinct_columns(options)
+        if ok:
+            good.append(s)
+            if plenty:
+                fine.append(s)
+    allowed = fine or good
+    if not allowed or len(allowed) == n:
+        return None
+    return tuple(allowed)

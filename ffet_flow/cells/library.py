@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ffet_flow.cells import chardecks as D
+from ffet_flow.cells.access import site_modulus, site_residues
 from ffet_flow.cells.characterize import CODE_VERSION, characterize_library
 from ffet_flow.cells.gds import write_cells_gds
 from ffet_flow.cells.layout import build_layouts
@@ -88,7 +89,10 @@ def build_library(cfg: Config, out_dir: Path, cache_root: Path | None = None,
         write_cells_sp(cells, {n: lay.parasitics for n, lay in layouts.items()},
                        tmp / LIB_FILES["cells_sp"], title=f"{library_name(cfg)}: cells with "
                        "layout parasitics")
-        write_json(tmp / LIB_FILES["pins_json"], pins_payload(sides, density))
+        residues = {n: list(r) for n, lay in layouts.items()
+                    if (r := site_residues(lay, tech)) is not None}
+        write_json(tmp / LIB_FILES["pins_json"],
+                   pins_payload(sides, density, site_modulus(tech), residues))
         try:
             tmp.rename(lib_dir)  # the cache entry appears complete or not at all
         except OSError:  # another process published the same entry first: same content

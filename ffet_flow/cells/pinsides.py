@@ -77,7 +77,14 @@ def back_fraction(sides: Mapping[str, Mapping[str, str]], cells: Sequence) -> fl
     return sum(s == "back" for s in ins) / len(ins) if ins else 0.0
 
 
-def pins_payload(sides: Mapping[str, Mapping[str, str]], density: float) -> dict:
-    """The content of pins.json (docs/architecture.md): density, policy and every pin's side."""
-    return {"input_pin_density": float(density), "policy": POLICY,
-            "cells": {c: dict(p) for c, p in sides.items()}}
+def pins_payload(sides: Mapping[str, Mapping[str, str]], density: float,
+                 modulus: int = 1, residues: Mapping[str, Sequence[int]] | None = None) -> dict:
+    """The content of pins.json (docs/architecture.md): density, policy, every pin's side, and
+    for cells whose pins the router can reach on some sites only, the allowed site indices
+    modulo `site_modulus` (ffet_flow.cells.access.site_residues)."""
+    out = {"input_pin_density": float(density), "policy": POLICY,
+           "cells": {c: dict(p) for c, p in sides.items()}}
+    if residues:
+        out["site_modulus"] = int(modulus)
+        out["site_residues"] = {c: sorted(int(v) for v in r) for c, r in sorted(residues.items())}
+    return out

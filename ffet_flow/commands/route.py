@@ -16,7 +16,10 @@ def register(p: argparse.ArgumentParser) -> None:
                    "(default: every layer above the lowest of each side)")
     p.add_argument("--pins-json", type=Path, help="pin sides (pins.json)")
     p.add_argument("--gcell-rows", type=int, default=3)
-    p.add_argument("--iterations", type=int, default=30)
+    p.add_argument("--iterations", type=int, default=30,
+                   help="global routing rip-up and reroute iterations")
+    p.add_argument("--detail-iterations", type=int, default=40,
+                   help="detailed routing rip-up and reroute iterations")
     p.add_argument("--adjustment", type=float, default=0.0,
                    help="fraction of tracks withheld from routing")
     p.add_argument("-o", "--out", type=Path, required=True, help="routed DEF")
@@ -41,9 +44,12 @@ def run(args: argparse.Namespace) -> int:
         for side in ("front", "back"):
             names = [la.name for la in lib.routing_layers() if layer_side(la.name) == side]
             routable[side] = set(names[1:] if side == "front" else names[:-1])
-    result = route_design(design, lib, routable, RouteOptions(args.gcell_rows, args.iterations,
-                                                              args.adjustment),
-                          source=str(args.def_path))
+    from ffet_flow.place.parity import read_residues
+
+    result = route_design(design, lib, routable,
+                          RouteOptions(args.gcell_rows, args.iterations, args.adjustment,
+                                       detail_iterations=args.detail_iterations),
+                          source=str(args.def_path), residues=read_residues(args.pins_json))
     write_def(design, args.out)
     if args.congestion:
         write_congestion_maps(result, args.congestion)

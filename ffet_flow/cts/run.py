@@ -84,9 +84,11 @@ class _Rows:
         for spans in self.busy.values():
             spans.sort()
 
-    def place(self, tx: int, ty: int, width: int, height: int) -> tuple[int, int, str]:
+    def place(self, tx: int, ty: int, width: int, height: int,
+              parity: tuple[int, set[int]] | None = None) -> tuple[int, int, str]:
         """Lower-left corner and orientation of the free slot of `width` nearest the centre
-        (tx, ty) in a row of `height`; the slot is marked occupied."""
+        (tx, ty) in a row of `height`, on a site index whose residue modulo parity[0] is in
+        parity[1] when given (ffet_flow.place.parity); the slot is marked occupied."""
         best = None
         order = sorted(range(len(self.rows)),
                        key=lambda k: abs(self.rows[k].y + height // 2 - ty))
@@ -109,6 +111,10 @@ class _Rows:
                 x = row.x + ((want - row.x) // step) * step
                 if x < lo:
                     x += step
+                if parity is not None:
+                    mod, ok = parity
+                    while x <= hi and ((x - row.x) // step) % mod not in ok:
+                        x += step
                 if x > hi:
                     continue
                 d = dy + abs(x + width // 2 - tx)
@@ -124,7 +130,8 @@ class _Rows:
 
 
 def synthesize_clock_tree(design: Design, lib: Library, clock_net: str, buffer: tuple[str, str,
-                          str], max_fanout: int) -> CtsResult:
+                          str], max_fanout: int,
+                          parity: tuple[int, set[int]] | None = None) -> CtsResult:
     """Add the buffer tree to `design` (in place): buffers as placed components, their nets
     with USE CLOCK. The result names each buffer's nets and each sink's new net.
 
@@ -151,7 +158,7 @@ def synthesize_clock_tree(design: Design, lib: Library, clock_net: str, buffer: 
     moved = []
     for level in reversed(levels):  # root first: the trunk gets the slots nearest its target
         for b in level:
-            x, y, orient = rows.place(b.x, b.y, macro.width, macro.height)
+            x, y, orient = rows.place(b.x, b.y, macro.width, macro.height, parity)
             comps.add(f"{BUF_PREFIX}_{b.level}_{b.index}", cell, x, y, orient, "PLACED")
             moved.append(abs(x + macro.width // 2 - b.x) + abs(y + macro.height // 2 - b.y))
     # nets: the clock port drives the root; each buffer's output net drives its children
@@ -247,7 +254,11 @@ def run_cts(*, def_path: Path, netlist: Path, liberty: Path, lefs: Sequence[Path
     lib = apply_pin_sides(read_lef(list(lefs), dbu_per_micron=design.dbu), pins_json)
     buffer = clock_buffer(read_liberty(liberty), buffer_name, str(liberty))
     sink_pins = dict(sinks)
-    result = synthesize_clock_tree(design, lib, net.name, buffer, max_fanout)
+    from ffet_flow.place.parity import read_residues
+
+    modulus, residues = read_residues(pins_json)
+    parity = (modulus, residues[buffer[0]]) if buffer[0] in residues else None
+    result = synthesize_clock_tree(design, lib, net.name, buffer, max_fanout, parity)
     p = build_problem(design, lib)
     violations = check_legality(p, p.x, p.y, p.orient)
     if violations:

@@ -101,26 +101,39 @@ def _pin_layers(lib: Library) -> tuple[Layer, Layer]:
     return horiz, vert
 
 
+def pin_length(lib: Library, layer: Layer) -> int:
+    """Length of an I/O pin on `layer` from the die edge inwards: two pitches of the layers
+    that cross it (so a router track crossing always lies on it), at least two widths."""
+    front = [la for la in lib.routing_layers() if layer_side(la.name) == layer_side(layer.name)]
+    k = [la.name for la in front].index(layer.name)
+    cross = [la.pitch for la in front[max(0, k - 1):k + 2] if la.direction != layer.direction]
+    return max(2 * layer.width, layer.pitch, 2 * max(cross, default=0))
+
+
 def _place_pins(design: Design, lib: Library) -> None:
     """Spread the I/O pins evenly around the die, clockwise from the lower left, on tracks."""
     pins = design.pins
     if not pins:
         return
     horiz, vert = _pin_layers(lib)
+    need, twin = back_twins(design, lib)
     x0, y0, x1, y1 = design.die_area
     w, h = x1 - x0, y1 - y0
     perimeter = 2 * (w + h)
     used: set[tuple[str, int]] = set()
 
-    def on_track(v: int, lo: int, hi: int, pitch: int, offset: int, edge: str) -> int:
-        off = offset if offset > 0 else pitch // 2
-        k = max(0, round((v - lo - off) / pitch))
-        n = max(1, (hi - lo - off - 1) // pitch + 1)
+    starts = {(t.axis, name): (t.start, t.step, t.num) for t in design.tracks
+              for name in t.layers}
+
+    def on_track(v: int, layer: Layer, axis: str, edge: str) -> int:
+        """The free track of `layer` (DEF TRACKS on `axis`) nearest v, taken for `edge`."""
+        start, pitch, n = starts[(axis, layer.name)]
+        k = min(max(0, round((v - start) / pitch)), n - 1)
         for step in range(n):  # nearest free track (alternating up and down)
             for kk in (k + step, k - step):
                 if 0 <= kk < n and (edge, kk) not in used:
                     used.add((edge, kk))
-                    return lo + off + kk * pitch
+                    return start + kk * pitch
         raise ConfigError(Issue("floorplan", "pins", len(pins),
                                 "more I/O pins than boundary tracks; lower the utilization"))
 
@@ -128,26 +141,58 @@ def _place_pins(design: Design, lib: Library) -> None:
         s = (k + 0.5) / len(pins) * perimeter
         if s < h:  # left edge, going up
             edge, layer = "L", horiz
-            y = on_track(y0 + int(s), y0, y1, layer.pitch_y, layer.offset_y, edge)
-            hw, ln = layer.width // 2, max(2 * layer.width, layer.pitch)
+            y = on_track(y0 + int(s), layer, "Y", edge)
+            hw, ln = layer.width // 2, pin_length(lib, layer)
             pin.x, pin.y, rect = x0, y, (0, -hw, ln, hw)
         elif s < h + w:  # top edge, going right
             edge, layer = "T", vert
-            x = on_track(x0 + int(s - h), x0, x1, layer.pitch_x, layer.offset_x, edge)
-            hw, ln = layer.width // 2, max(2 * layer.width, layer.pitch)
+            x = on_track(x0 + int(s - h), layer, "X", edge)
+            hw, ln = layer.width // 2, pin_length(lib, layer)
             pin.x, pin.y, rect = x, y1, (-hw, -ln, hw, 0)
         elif s < 2 * h + w:  # right edge, going down
             edge, layer = "R", horiz
-            y = on_track(y1 - int(s - h - w), y0, y1, layer.pitch_y, layer.offset_y, edge)
-            hw, ln = layer.width // 2, max(2 * layer.width, layer.pitch)
+            y = on_track(y1 - int(s - h - w), layer, "Y", edge)
+            hw, ln = layer.width // 2, pin_length(lib, layer)
             pin.x, pin.y, rect = x1, y, (-ln, -hw, 0, hw)
         else:  # bottom edge, going left
             edge, layer = "B", vert
-            x = on_track(x1 - int(s - 2 * h - w), x0, x1, layer.pitch_x, layer.offset_x, edge)
-            hw, ln = layer.width // 2, max(2 * layer.width, layer.pitch)
+            x = on_track(x1 - int(s - 2 * h - w), layer, "X", edge)
+            hw, ln = layer.width // 2, pin_length(lib, layer)
             pin.x, pin.y, rect = x, y0, (-hw, 0, hw, ln)
         pin.shapes = [(layer.name, rect)]
+        if pin.name in need and layer.name in twin:  # the same shape on the back as well
+            pin.shapes.append((twin[layer.name], rect))
         pin.orient, pin.status = "N", "PLACED"
+
+
+def back_twins(design: Design, lib: Library) -> tuple[set[str], dict[str, str]]:
+    """(I/O pins that need a shape on the back too, {front pin layer: its back twin}).
+
+    An input pin whose net reaches back-side cell pins with no dual-sided cell pin on the net
+    (it has no driver cell) gets the same shape on the back layer of the same level: otherwise
+    nothing would join the net's back sub-net to the rest (DESIGN.md section 2: a net's
+    sub-nets meet only where a pin is on both sides)."""
+    front = [la.name for la in lib.routing_layers() if layer_side(la.name) == "front"]
+    back = [la.name for la in lib.routing_layers() if layer_side(la.name) == "back"][::-1]
+    twin = {name: back[k] for k, name in enumerate(front) if k < len(back)}
+    comps = design.components
+    index = {n: i for i, n in enumerate(comps.names)}
+    io = {p.name: p for p in design.pins}
+    need: set[str] = set()
+    for net in design.nets:
+        pins = [p for c, p in net.conns if c == "PIN" and p in io
+                and io[p].direction.upper() != "OUTPUT"]
+        if not pins:
+            continue
+        sides = set()
+        for comp, pin in net.conns:
+            if comp != "PIN" and comp in index:
+                m = lib.macros.get(comps.macros[index[comp]])
+                if m is not None and pin in m.pins:
+                    sides.add(m.pins[pin].side)
+        if "back" in sides and "both" not in sides:
+            need.update(pins)
+    return need, twin
 
 
 def floorplan(design: Design, lib: Library, opts: FloorplanOptions) -> dict[str, float]:
@@ -205,4 +250,6 @@ def floorplan(design: Design, lib: Library, opts: FloorplanOptions) -> dict[str,
             "design__instance__count": len(macros),
             "design__instance__utilization": cell_area / (core_w * core_h),
             "floorplan__rows": n_rows, "floorplan__io_pins": len(design.pins),
+            "floorplan__io_pins__dual_sided": sum(
+                1 for p in design.pins if len({layer_side(la) for la, _ in p.shapes}) == 2),
             "floorplan__rails": sum(len(n.paths) for n in design.specialnets)}

@@ -13,7 +13,7 @@ import numpy as np
 
 from ffet_flow.errors import ConfigError, Issue
 from ffet_flow.io.def_ import Design
-from ffet_flow.io.lef import Library
+from ffet_flow.io.lef import Library, layer_side
 
 FRONT, BACK, BOTH = 1, 2, 3
 SIDE_BITS = {"front": FRONT, "back": BACK, "both": BOTH}
@@ -121,6 +121,7 @@ def build_problem(design: Design, lib: Library) -> PlaceProblem:
     dys: list[int] = []
     sides: list[int] = []
     issues: list[Issue] = []
+    io_shapes = {p.name: p.shapes for p in design.pins}
     for net in design.nets:
         if net.use in SUPPLY_USES:
             continue
@@ -132,7 +133,9 @@ def build_problem(design: Design, lib: Library) -> PlaceProblem:
                 cells.append(k)
                 dxs.append(0)
                 dys.append(0)
-                sides.append(FRONT)
+                # I/O pins are on the front, and on the back too where they have a shape there
+                io_sides = {layer_side(la) for la, _r in io_shapes.get(pname, ())} or {"front"}
+                sides.append(BOTH if io_sides == {"front", "back"} else SIDE_BITS[io_sides.pop()])
                 continue
             i = index.get(cname)
             if i is None:

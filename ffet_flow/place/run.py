@@ -20,6 +20,7 @@ from ffet_flow.place.engine import PlaceOptions, PlaceResult, place
 from ffet_flow.place.floorplan import FloorplanOptions, floorplan
 from ffet_flow.place.legal import check_legality
 from ffet_flow.place.netlist_def import check_cells, design_from_netlist
+from ffet_flow.place.parity import enforce_site_residues, parity_violations, read_residues
 from ffet_flow.place.problem import PlaceProblem, build_problem, store_placement
 
 log = get_logger("place")
@@ -145,13 +146,27 @@ def run_placement(def_path: Path, lefs: Sequence[Path], out_def: Path, opts: Pla
     p = build_problem(design, lib)
     check_capacity(p, str(def_path))
     result = place(p, opts)
+    modulus, residues = read_residues(pins_json)
+    result.x, moved = enforce_site_residues(p, result.x, result.y, design.components.macros,
+                                            modulus, residues)
     violations = check_legality(p, result.x, result.y, result.orient)
+    # a row too full to honour every cell's parity is not illegal: the router's access repair
+    # moves what it must (the count is a metric)
+    unmet = parity_violations(p, result.x, result.y, design.components.macros, modulus,
+                              residues, limit=1 << 30)
     if violations:
         raise CheckFailure([f"placement is not legal: {v}" for v in violations])
     store_placement(design, p, result.x, result.y, result.orient)
     write_def(design, out_def)
     metrics = placement_metrics(result, p)
     metrics["detailedplace__legality__violations"] = 0
+    metrics["detailedplace__parity__moved"] = moved
+    metrics["detailedplace__parity__unmet"] = len(unmet)
+    if unmet:
+        log.warning("%d cells stay on a site where some of their pins may be hard to reach "
+                    "(rows too full to move them)", len(unmet))
+    if moved:
+        log.info("%d cells moved to a site where their pins can be reached", moved)
     log.info("placed %d cells: HPWL global %.1f um, final %.1f um (front %.1f, back %.1f)",
              metrics["detailedplace__instance__count__movable"], metrics["globalplace__hpwl"],
              metrics["detailedplace__hpwl"], metrics["detailedplace__hpwl__front"],

@@ -9,8 +9,11 @@ ROUTE_STEPS = ("route", "extract", "sta")
 KEYS = [
     Key("route_gcell_rows", "int", 3, "global-routing cell size in standard-cell rows", min=1,
         max=100, steps=ROUTE_STEPS, group="route"),
-    Key("route_max_iterations", "int", 30, "rip-up and reroute iteration limit", min=0,
-        max=1000, steps=ROUTE_STEPS, group="route"),
+    Key("route_max_iterations", "int", 30, "global routing: rip-up and reroute iteration limit",
+        min=0, max=1000, steps=ROUTE_STEPS, group="route"),
+    Key("route_detail_iterations", "int", 40, "detailed routing: rip-up and reroute iteration "
+        "limit (negotiated congestion on the track graph)", min=1, max=1000, steps=ROUTE_STEPS,
+        group="route"),
     Key("route_capacity_adjustment", "float", 0.0, "fraction of every layer's tracks withheld "
         "from global routing (OpenROAD's layer adjustment)", min=0.0, max=0.95,
         steps=ROUTE_STEPS, sweep=True, group="route"),

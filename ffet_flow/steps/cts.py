@@ -19,7 +19,7 @@ class CtsStep(Step):
     inputs: ClassVar[tuple[str, ...]] = ("placed_def", "netlist", "cells_lib", "tech_place_lef",
                                          "cells_lef", "pins_json")
     outputs: ClassVar[Mapping[str, str]] = {"placed_def": "cts.def", "netlist": "netlist_cts.v"}
-    version = 2
+    version = 3  # clock buffers on sites where their pins can be reached
 
     def config_keys(self, config) -> list[str]:
         return [*config.keys_for_step(self.name), "clock_port"]

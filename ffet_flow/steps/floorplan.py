@@ -16,7 +16,7 @@ class FloorplanStep(Step):
     name = "floorplan"
     inputs: ClassVar[tuple[str, ...]] = ("tech_place_lef", "cells_lef", "pins_json", "netlist")
     outputs: ClassVar[Mapping[str, str]] = {"floorplan_def": "floorplan.def"}
-    version = 2  # tracks counted from the rows (I/O pins sit on them)
+    version = 5  # tracks from the rows; I/O pins reach a track crossing; back twins of input pins
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config

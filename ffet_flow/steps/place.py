@@ -23,7 +23,7 @@ class PlaceStep(Step):
     inputs: ClassVar[tuple[str, ...]] = ("floorplan_def", "netlist", "tech_place_lef", "cells_lef",
                                          "pins_json")
     outputs: ClassVar[Mapping[str, str]] = {"placed_def": "placed.def"}
-    version = 1
+    version = 2  # cells moved to sites where their pins can be reached
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config

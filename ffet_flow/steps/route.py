@@ -1,4 +1,4 @@
-"""The `route` step: dual-sided global routing, layer and track assignment, routed DEF."""
+"""The `route` step: dual-sided global and detailed routing, routed DEF, congestion maps."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from ffet_flow.io.def_ import read_def, write_def
 from ffet_flow.io.lef import apply_pin_sides, read_lef
+from ffet_flow.place.parity import read_residues
 from ffet_flow.route.run import RouteOptions, route_design, write_congestion_maps
 from ffet_flow.steps.base import Step, StepContext
 from ffet_flow.tech.model import read_layers_json
@@ -18,7 +19,7 @@ class RouteStep(Step):
                                          "pins_json")
     outputs: ClassVar[Mapping[str, str]] = {"routed_def": "routed.def",
                                             "congestion": "congestion"}
-    version = 2
+    version = 3  # detailed routing on the track graph under the LEF's design rules
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config
@@ -30,18 +31,23 @@ class RouteStep(Step):
                     for side in ("front", "back")}
         options = RouteOptions(gcell_rows=cfg.route_gcell_rows,
                                max_iterations=cfg.route_max_iterations,
-                               adjustment=cfg.route_capacity_adjustment)
-        result = route_design(design, lib, routable, options, source=str(ctx.inputs["placed_def"]))
+                               adjustment=cfg.route_capacity_adjustment,
+                               detail_iterations=cfg.route_detail_iterations)
+        result = route_design(design, lib, routable, options, source=str(ctx.inputs["placed_def"]),
+                              residues=read_residues(ctx.inputs["pins_json"]))
         write_def(design, self.out(ctx, "routed_def"))
         write_congestion_maps(result, self.out(ctx, "congestion"))
         m = result.metrics
         for side in ("front", "back"):
-            if m.get(f"route__opens__{side}") or m.get(f"route__shorts__{side}"):
-                ctx.logger.warning("%s side: %d open nets, %d shorts", side,
-                                   m[f"route__opens__{side}"], m[f"route__shorts__{side}"])
-        ctx.logger.info("wirelength %.1f um (front %.1f, back %.1f), %d vias, overflow %d",
+            if m.get(f"route__opens__{side}") or m.get(f"route__violations__{side}"):
+                ctx.logger.warning("%s side: %d nets with an unreached pin, %d nodes in conflict "
+                                   "(the router's own count; the drc step checks the layout)",
+                                   side, m[f"route__opens__{side}"],
+                                   m[f"route__violations__{side}"])
+        ctx.logger.info("wirelength %.1f um (front %.1f, back %.1f), %d vias, global overflow %d",
                         m["route__wirelength"], m.get("route__wirelength__front", 0.0),
                         m.get("route__wirelength__back", 0.0), m["route__vias"],
                         m["globalroute__overflow"])
-        units = {k: ("um" if "wirelength" in k else "count") for k in m}
+        units = {k: ("um" if "wirelength" in k else "s" if "seconds" in k else "count")
+                 for k in m}
         return {**m, "units": units}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ffet_flow.cells.access import site_modulus, site_residues
 from ffet_flow.cells.layout import build_layouts
 from ffet_flow.cells.lef import write_cells_lef
 from ffet_flow.cells.netlists import cell_set
@@ -37,7 +38,9 @@ def _library(cfg, out: Path) -> dict[str, Path]:
     layouts = build_layouts(cells, tech, sides)
     paths["cells_lef"] = write_cells_lef(layouts, tech, sides, out / "cells.lef")
     paths["pins_json"] = out / "pins.json"
-    paths["pins_json"].write_text(json.dumps(pins_payload(sides, cfg.effective_input_pin_density)))
+    residues = {n: r for n, lay in layouts.items() if (r := site_residues(lay, tech)) is not None}
+    paths["pins_json"].write_text(json.dumps(pins_payload(
+        sides, cfg.effective_input_pin_density, site_modulus(tech), residues)))
     return paths
 
 
@@ -62,12 +65,28 @@ def test_enough_layers_route_both_sides_without_overflow_or_opens(routed):
     _, _, res = routed
     m = res.metrics
     assert m["globalroute__overflow"] == 0 and m["route__opens"] == 0
+    assert m["route__violations"] == 0
     assert m["route__wirelength__front"] > 0 and m["route__wirelength__back"] > 0
     assert m["route__vias__front"] > 0 and m["route__vias__back"] > 0
     design = read_def(res.outputs["routed_def"])
     layers = {p.layer for net in design.nets for p in net.paths}
     assert any(la.startswith("BM") for la in layers) and any(la.startswith("M") for la in layers)
     assert sorted(res.outputs["congestion"].glob("congestion_back_*.png"))
+
+
+@pytest.mark.tool
+def test_the_independent_checker_finds_the_layout_clean_on_both_sides(routed):
+    """DRC and LVS with KLayout (ffet_flow.verify, which never reads the router's data): no
+    short, spacing, end-of-line, area, cut or track violation, every net connected."""
+    from ffet_flow.verify import check_layout
+
+    _, arts, res = routed
+    result = check_layout(res.outputs["routed_def"], [arts["tech_lef"], arts["cells_lef"]],
+                          netlist=arts["netlist"])
+    assert result.drc.count == 0, result.drc.counts
+    assert (result.lvs.opens, result.lvs.shorts, result.lvs.unconnected) == (0, 0, 0)
+    # both sides carry wiring, and the router's own count agrees with the checker's
+    assert res.metrics["route__violations"] == result.drc.count == 0
 
 
 def test_removing_layers_raises_overflow_monotonically(tmp_path_factory):

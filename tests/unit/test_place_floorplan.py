@@ -56,11 +56,13 @@ def test_pins_are_on_tracks_of_the_boundary(lib):
     floorplan(d, lib, FloorplanOptions(utilization=0.7))
     m2 = lib.layers["M2"]  # horizontal: left/right edges
     m1 = lib.layers["M1"]  # vertical: top/bottom edges
+    # tracks count from the rows' lower-left corner
+    ox, oy = min(r.x for r in d.rows), min(r.y for r in d.rows)
     for p in d.pins:
         if p.layer == "M2":
-            assert p.x in (0, d.die_area[2]) and (p.y - m2.offset_y) % m2.pitch_y == 0
+            assert p.x in (0, d.die_area[2]) and (p.y - oy - m2.offset_y) % m2.pitch_y == 0
         else:
-            assert p.y in (0, d.die_area[3]) and (p.x - m1.offset_x) % m1.pitch_x == 0
+            assert p.y in (0, d.die_area[3]) and (p.x - ox - m1.offset_x) % m1.pitch_x == 0
     assert len({(p.x, p.y) for p in d.pins}) == len(d.pins)
     # pins cover all four edges
     assert {p.x == 0 for p in d.pins} == {True, False}

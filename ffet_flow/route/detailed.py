@@ -1,0 +1,339 @@
+"""Detailed routing of one wafer side on its track graph, with negotiated congestion.
+
+Every net is grown as a tree by repeated A* searches on the graph (ffet_flow.route.maze): from
+the access points of its first pin to the nearest access point of a pin not yet reached, then
+from the whole tree to the next, inside a search box around the net's pins (widened when no
+path fits). While a net is routed its own claims are removed; the others' claims on a node cost
+it `occ_cost` each, so a node it takes with claims on it is a spacing conflict. After every
+pass the nets that still conflict are ripped up and rerouted, with a history cost growing at the
+nodes they fought over and a rising conflict cost (PathFinder's negotiated congestion), until no
+net conflicts or the iteration limit is reached; what remains is reported per net.
+
+Lengths and costs in dbu.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ffet_flow.route import maze
+from ffet_flow.route.access import Terminal
+from ffet_flow.route.pinassign import assign_access
+from ffet_flow.route.trackgraph import BLOCKED, FREE, TrackGraph
+
+
+@dataclass(frozen=True)
+class DetailOptions:
+    max_iterations: int = 40
+    via_cost: float = 0.0  # dbu; 0 = two pitches of the level-2 layer
+    occ_cost: float = 0.0  # dbu per claim; 0 = 8 level-2 pitches, then grows per iteration
+    occ_growth: float = 1.5
+    hist_cost: float = 0.0  # dbu per unit of history; 0 = 4 level-2 pitches
+    pin_cost: float = 0.0  # dbu to enter the claim window of another net's pin; 0 = 8 pitches
+    weight: float = 1.5  # A* heuristic weight (1 = exact shortest paths; more = faster, greedier)
+    box_margin: int = 0  # dbu around a net's pins for its search box; 0 = 8 level-2 pitches
+    level1_cost: float = 3.0  # cost per dbu of wire on level 1 (over the pins), others 1
+    rip_tracks: int = 2  # nets this many tracks ...
+    rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
+    max_expand: int = 2_000_000
+
+
+@dataclass
+class NetWiring:
+    """One routed net: its paths (node sequences, each leading from a pin back to the tree),
+    and per reached terminal the node it was reached at."""
+
+    paths: list[np.ndarray] = field(default_factory=list)
+    term_nodes: dict[int, int] = field(default_factory=dict)  # terminal index -> node
+    nodes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    unreached: list[int] = field(default_factory=list)  # terminals no path reached
+    expansions: int = 0  # search effort of its last routing
+
+
+@dataclass
+class DetailResult:
+    wiring: dict[str, NetWiring]
+    conflicts: dict[str, int]  # net -> nodes other nets claim (after the last iteration)
+    conflict_nodes: np.ndarray
+    iterations: int
+    history: list[int]  # conflicting nets after each iteration
+    seconds: float
+    expansions: int
+
+
+class _Search:
+    """The graph's arrays and the per-search scratch arrays, bound once."""
+
+    def __init__(self, g: TrackGraph):
+        n = g.n_nodes
+        self.g = g
+        self.dist = np.zeros(n, dtype=np.float64)
+        self.prev = np.full(n, -1, dtype=np.int64)
+        self.seen = np.zeros(n, dtype=np.int32)
+        self.tmark = np.zeros(n, dtype=np.int32)
+        self.tpin = np.zeros(n, dtype=np.int32)
+        self.occ = np.zeros(n, dtype=np.int32)
+        self.hist = np.zeros(n, dtype=np.float32)
+        self.pinmark = np.full(n, -1, dtype=np.int32)
+        self.stamp = 0
+        self.trace_buf = np.zeros(1 << 16, dtype=np.int64)
+        self.nl = len(g.levels)
+        self.gny = 1
+        self.no_guide = np.zeros(0, dtype=np.uint8)
+
+    def node_cost(self, nodes: np.ndarray, net: int, o: DetailOptions,
+                  occ_cost: float) -> np.ndarray:
+        """What entering each node costs besides its length (claims, history, pins)."""
+        pm = self.pinmark[nodes]
+        return (occ_cost * self.occ[nodes] + o.hist_cost * self.hist[nodes]
+                + np.where((pm != -1) & (pm != net), o.pin_cost, 0.0)).astype(np.float64)
+
+    def run(self, net: int, sources: np.ndarray, source_cost: np.ndarray, targets: np.ndarray,
+            target_pin: np.ndarray, box: np.ndarray, guide: np.ndarray, o: DetailOptions,
+            occ_cost: float, layer_cost: np.ndarray):
+        g = self.g
+        self.stamp += 1
+        return maze.search(g.base, g.nst, g.soff, g.toff, g.stops_flat, g.tracks_flat,
+                           g.horizontal, g.up_tr, g.up_st, g.dn_tr, g.dn_st, g.owner, self.occ,
+                           self.hist, self.pinmark, net, sources, source_cost, targets,
+                           target_pin, box, guide, self.gny, g.tr_gc, g.st_gc,
+                           self.dist, self.prev, self.seen, self.tmark, self.tpin, self.stamp,
+                           o.via_cost, occ_cost, o.hist_cost, o.pin_cost, layer_cost, o.weight,
+                           o.max_expand)
+
+    def trace(self, end: int) -> np.ndarray:
+        c = maze.trace(end, self.prev, self.trace_buf)
+        return self.trace_buf[:c].copy()
+
+    def claim(self, nodes: np.ndarray, sign: int) -> None:
+        g = self.g
+        maze.claim(nodes, sign, self.occ, g.base, g.nst, g.soff, g.win_lo, g.win_hi, self.nl)
+
+
+def _defaults(g: TrackGraph, o: DetailOptions) -> DetailOptions:
+    k2 = g.layer_of_level(2)
+    pitch = int(np.median(np.diff(g.tracks[k2]))) if k2 is not None and len(g.tracks[k2]) > 1 \
+        else 100
+    from dataclasses import replace
+
+    return replace(o, via_cost=o.via_cost or 2.0 * pitch, occ_cost=o.occ_cost or 8.0 * pitch,
+                   hist_cost=o.hist_cost or 4.0 * pitch, pin_cost=o.pin_cost or 8.0 * pitch,
+                   box_margin=o.box_margin or 8 * pitch)
+
+
+def _usable(g: TrackGraph, t: Terminal, net: int) -> Terminal:
+    """The terminal without the nodes its net may not use (blocked, or kept for another net)."""
+    own = g.owner[t.nodes]
+    ok = (own == FREE) | (own == net)
+    if ok.all():
+        return t
+    return Terminal(t.name, t.nodes[ok], tuple(v for v, good in zip(t.vias, ok, strict=True)
+                                               if good))
+
+
+def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
+                 net_ids: Mapping[str, int], options: DetailOptions = DetailOptions(),
+                 progress: Callable[[str], None] | None = None,
+                 guides: Mapping[str, np.ndarray] | None = None,
+                 gcells: tuple[int, int] = (0, 0)) -> DetailResult:
+    """Route every net of `terminals` on `g` (whose owner array already holds the blockages);
+    `net_ids` gives each net's owner value. `guides` (net -> (k, 2) gcell columns and rows of
+    its global route, on a grid of gcells = (nx, ny) that g.gcell_maps was given) confine
+    each net's search to those gcells and their neighbours first."""
+    t0 = time.perf_counter()
+    o = _defaults(g, options)
+    s = _Search(g)
+    nx_g, ny_g = gcells
+    s.gny = max(ny_g, 1)
+
+    def guide_mask(n: str) -> np.ndarray:
+        cells = None if guides is None else guides.get(n)
+        if cells is None or not len(cells) or nx_g == 0:
+            return s.no_guide
+        mask = np.zeros((nx_g, ny_g), dtype=np.uint8)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                mask[np.clip(cells[:, 0] + dx, 0, nx_g - 1), np.clip(cells[:, 1] + dy, 0, ny_g - 1)] = 1
+        return mask.ravel()
+    names = sorted(terminals)
+    terms = {n: [_usable(g, t, net_ids[n]) for t in terminals[n]] for n in names}
+    # one access point per pin, chosen for the whole side at once; the claim window around it
+    # is kept for its net (other nets pay pin_cost to enter it)
+    chosen, left = assign_access(g, terms, net_ids)
+    if progress is not None:
+        progress(f"access points chosen for {len(chosen)} pins ({len(left)} in unavoidable "
+                 "conflict)")
+    for (n, _ti), node in sorted(chosen.items()):
+        k, i, j = (int(v[0]) for v in g.decode(np.array([node])))
+        row = int(g.base[k] + i * g.nst[k])
+        lo, hi = int(g.win_lo[g.soff[k] + j]), int(g.win_hi[g.soff[k] + j])
+        pm = s.pinmark[row + lo: row + hi + 1]
+        nid = net_ids[n]
+        pm[...] = np.where((pm == -1) | (pm == nid), nid, -3)
+    xs, ys = {}, {}
+    for n in names:
+        allnodes = np.concatenate([t.nodes for t in terms[n]]) if terms[n] else np.zeros(0, int)
+        x, y = g.xy(allnodes) if len(allnodes) else (np.zeros(1, int), np.zeros(1, int))
+        xs[n], ys[n] = x, y
+    # short nets first: they have the fewest ways around
+    order = sorted(names, key=lambda n: (int(xs[n].max() - xs[n].min() + ys[n].max() - ys[n].min()),
+                                         len(terms[n]), n))
+    # level 1 runs over the pins: wires there block access points, so they cost more
+    layer_cost = np.ones(len(g.levels), dtype=np.float64)
+    if 1 in g.levels and len(g.levels) > 2:
+        layer_cost[g.levels.index(1)] = o.level1_cost
+    xlo, ylo, xhi, yhi = (int(g.stops_flat.min()), int(g.stops_flat.min()),
+                          int(g.stops_flat.max()), int(g.stops_flat.max()))
+    die_box = np.array([min(xlo, g.tracks_flat.min()), min(ylo, g.tracks_flat.min()),
+                        max(xhi, g.tracks_flat.max()), max(yhi, g.tracks_flat.max())],
+                       dtype=np.int64)
+    wiring: dict[str, NetWiring] = {}
+    expansions = 0
+    occ_cost = o.occ_cost
+    history: list[int] = []
+    todo = order
+    conflicts: dict[str, int] = {}
+    conflict_nodes = np.zeros(0, dtype=np.int64)
+    it = 0
+    for it in range(max(1, o.max_iterations)):
+        for n in todo:
+            nid = net_ids[n]
+            old = wiring.get(n)
+            if old is not None and len(old.nodes):
+                s.claim(old.nodes, -1)
+            margin = o.box_margin
+            box = np.array([xs[n].min() - margin, ys[n].min() - margin, xs[n].max() + margin,
+                            ys[n].max() + margin], dtype=np.int64)
+            w, exp = _route_net(s, nid, terms[n], box, guide_mask(n), die_box, o, occ_cost,
+                                layer_cost)
+            expansions += exp
+            wiring[n] = w
+            if len(w.nodes):
+                s.claim(w.nodes, 1)
+        conflicts, conflict_nodes = _conflicts(s, wiring, names)
+        history.append(len(conflicts))
+        if progress is not None:
+            progress(f"iteration {it + 1}: {len(todo)} nets routed, {len(conflicts)} in conflict "
+                     f"({len(conflict_nodes)} nodes), {time.perf_counter() - t0:.1f} s")
+        if not conflicts:
+            break
+        # history in units of today's conflict cost, so that it keeps pace with it
+        s.hist[conflict_nodes] += occ_cost / o.hist_cost
+        occ_cost *= o.occ_growth
+        again = set(conflicts) | _neighbours(g, wiring, names, conflict_nodes, o.rip_tracks,
+                                             o.rip_stops)
+        todo = [n for n in order if n in again]
+    unreached = [n for n in names if wiring[n].unreached]
+    for n in unreached:
+        conflicts.setdefault(n, 0)
+    return DetailResult(wiring, conflicts, conflict_nodes, it + 1, history,
+                        time.perf_counter() - t0, expansions)
+
+
+def _route_net(s: _Search, nid: int, terms: Sequence[Terminal], box: np.ndarray,
+               guide: np.ndarray, die_box: np.ndarray, o: DetailOptions, occ_cost: float,
+               layer_cost: np.ndarray) -> tuple[NetWiring, int]:
+    w = NetWiring()
+    expansions = 0
+    live = [k for k, t in enumerate(terms) if len(t.nodes)]
+    w.unreached = [k for k, t in enumerate(terms) if not len(t.nodes)]
+    if len(live) < 2:
+        w.unreached = [k for k in range(len(terms)) if k not in live[:1]] if len(terms) > 1 else []
+        return w, 0
+    # start from the pin nearest the net's centre, then always join the pin nearest the tree
+    # (Prim's order), one A* search each: its heuristic then aims at a single pin
+    pts = {k: s.g.xy(terms[k].nodes) for k in live}
+    cx = np.median(np.concatenate([pts[k][0] for k in live]))
+    cy = np.median(np.concatenate([pts[k][1] for k in live]))
+    first = min(live, key=lambda k: (float(np.min(np.abs(pts[k][0] - cx) + np.abs(pts[k][1] - cy))), k))
+    sources = terms[first].nodes
+    # the first pin's access points are chosen by the search too: each starts at its own cost
+    source_cost = s.node_cost(sources, nid, o, occ_cost)
+    remaining = set(live) - {first}
+    tree: list[np.ndarray] = []
+    tx, ty = pts[first]
+    while remaining:
+        nxt = min(remaining, key=lambda k: (_gap(pts[k], tx, ty), k))
+        targets = terms[nxt].nodes
+        tpin = np.full(len(targets), nxt, dtype=np.int32)
+        reached = -1
+        wide = box + np.array([-1, -1, 1, 1], dtype=np.int64) * 4 * o.box_margin
+        # the guide first, then ever larger boxes without it
+        for bx, gd in ((box, guide), (box, s.no_guide), (wide, s.no_guide),
+                       (die_box, s.no_guide)):
+            if gd is s.no_guide and bx is box and not len(guide):
+                continue
+            reached, pin, exp = s.run(nid, sources, source_cost, targets, tpin, bx, gd, o,
+                                      occ_cost, layer_cost)
+            expansions += exp
+            if reached >= 0:
+                break
+        remaining.discard(nxt)
+        if reached < 0:
+            w.unreached.append(nxt)
+            continue
+        path = s.trace(reached)
+        if not tree:
+            w.term_nodes[first] = int(path[-1])
+        w.term_nodes[int(pin)] = int(reached)
+        tree.append(path)
+        w.paths.append(path)
+        sources = np.unique(np.concatenate(tree))
+        source_cost = np.zeros(len(sources), dtype=np.float64)
+        tx, ty = s.g.xy(sources)
+    w.nodes = np.unique(np.concatenate(tree)) if tree else np.zeros(0, dtype=np.int64)
+    w.expansions = expansions
+    return w, expansions
+
+
+def _gap(p: tuple[np.ndarray, np.ndarray], tx: np.ndarray, ty: np.ndarray) -> float:
+    """Manhattan distance (dbu) from the nearest of points p to the nearest tree point."""
+    px, py = p
+    return float(np.min(np.abs(px[:, None] - tx[None, :]) + np.abs(py[:, None] - ty[None, :])))
+
+
+def _neighbours(g: TrackGraph, wiring: Mapping[str, NetWiring], names: Sequence[str],
+                nodes: np.ndarray, d_tracks: int, d_stops: int) -> set[str]:
+    """Nets with wiring within `d_tracks` tracks and `d_stops` stops of the given nodes (on the
+    same layer): they may hold the way out of a conflict, so they are rerouted too."""
+    if not len(nodes) or (d_tracks == 0 and d_stops == 0):
+        return set()
+    who = np.full(g.n_nodes, -1, dtype=np.int32)
+    for idx, n in enumerate(names):
+        w = wiring.get(n)
+        if w is not None and len(w.nodes):
+            who[w.nodes] = idx
+    k, i, j = g.decode(nodes)
+    near: set[int] = set()
+    for dk in range(-d_tracks, d_tracks + 1):
+        for dj in range(-d_stops, d_stops + 1):
+            ii, jj = i + dk, j + dj
+            ok = (ii >= 0) & (ii < g.ntr[k]) & (jj >= 0) & (jj < g.nst[k])
+            m = g.base[k[ok]] + ii[ok] * g.nst[k[ok]] + jj[ok]
+            near.update(int(v) for v in np.unique(who[m]) if v >= 0)
+    return {names[v] for v in near}
+
+
+def _conflicts(s: _Search, wiring: Mapping[str, NetWiring], names: Sequence[str]
+               ) -> tuple[dict[str, int], np.ndarray]:
+    """Nets whose nodes other nets claim, with the count, and all such nodes."""
+    out: dict[str, int] = {}
+    nodes: list[np.ndarray] = []
+    for n in names:
+        w = wiring.get(n)
+        if w is None or not len(w.nodes):
+            continue
+        s.claim(w.nodes, -1)
+        bad = w.nodes[s.occ[w.nodes] > 0]
+        s.claim(w.nodes, 1)
+        if len(bad):
+            out[n] = len(bad)
+            nodes.append(bad)
+    return out, (np.unique(np.concatenate(nodes)) if nodes else np.zeros(0, dtype=np.int64))
+
+
+__all__ = ["BLOCKED", "DetailOptions", "DetailResult", "NetWiring", "detail_route"]

@@ -1,0 +1,182 @@
+"""Inner loops of the detailed router on a TrackGraph (numba-compiled; plain Python with
+FFET_NO_JIT=1): the A* search that grows one net's tree, and the claims that stand for the
+spacing rules along tracks.
+
+A net "claims" every node of its wiring and every node of the same track closer than the
+layer's claim radius (its window). `occ[n]` counts the claims on node n; a net routed while
+its own claims are removed pays `occ_cost` per claim of other nets on each node it enters, so
+a node with claims is a spacing conflict (a short or an end-of-line violation) in the making.
+`hist[n]` is the negotiated-congestion history: it grows at every node that stayed in
+conflict, so the nets that fought over it look elsewhere next time. Costs are in dbu of wire:
+a step along a track costs its length, a via `via_cost`.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from ffet_flow.route._jit import njit
+
+BLOCKED = -2
+
+
+@njit(cache=True)
+def _coords(n, base, nst, soff, toff, stops, tracks, horiz, nl):
+    k = 0
+    while k + 1 < nl and n >= base[k + 1]:
+        k += 1
+    rel = n - base[k]
+    i = rel // nst[k]
+    j = rel - i * nst[k]
+    s = stops[soff[k] + j]
+    t = tracks[toff[k] + i]
+    if horiz[k]:
+        return k, i, j, s, t
+    return k, i, j, t, s
+
+
+@njit(cache=True)
+def claim(nodes, sign, occ, base, nst, soff, win_lo, win_hi, nl):
+    """Add (sign = 1) or remove (sign = -1) the claims of `nodes` (unique node ids)."""
+    for n in nodes:
+        k = 0
+        while k + 1 < nl and n >= base[k + 1]:
+            k += 1
+        rel = n - base[k]
+        i = rel // nst[k]
+        j = rel - i * nst[k]
+        row = base[k] + i * nst[k]
+        for jj in range(win_lo[soff[k] + j], win_hi[soff[k] + j] + 1):
+            occ[row + jj] += sign
+
+
+@njit(cache=True)
+def count_conflicts(nodes, occ, base, nst, soff, win_lo, win_hi, nl, out_nodes):
+    """Nodes of one net (its claims removed from `occ`) that other nets claim; they are
+    written to out_nodes[:count] and the count is returned."""
+    c = 0
+    for n in nodes:
+        if occ[n] > 0:
+            out_nodes[c] = n
+            c += 1
+    return c
+
+
+@njit(cache=True)
+def search(base, nst, soff, toff, stops, tracks, horiz, up_tr, up_st, dn_tr, dn_st,
+           owner, occ, hist, pinmark, net, sources, source_cost, targets, target_pin,
+           box, guide, gny, tr_gc, st_gc, dist, prev, seen, tmark, tpin, stamp, via_cost,
+           occ_cost, hist_cost, pin_cost, layer_cost, weight, max_expand):
+    """A* from the `sources` (starting at source_cost) to the nearest of `targets`
+    (target_pin[t] = the pin each belongs to), over nodes inside `box` = (x0, y0, x1, y1) that
+    the net may use and, when `guide` is not empty, whose gcell (column * gny + row) it marks.
+
+    Returns (reached node or -1, its pin, expansions); prev[] then leads back to a source
+    (prev = -1)."""
+    nl = len(horiz)
+    tx0 = np.int64(1) << 60
+    ty0 = tx0
+    tx1 = -tx0
+    ty1 = -tx0
+    for q in range(len(targets)):
+        t = targets[q]
+        tmark[t] = stamp
+        tpin[t] = target_pin[q]
+        _k, _i, _j, x, y = _coords(t, base, nst, soff, toff, stops, tracks, horiz, nl)
+        tx0 = min(tx0, x)
+        ty0 = min(ty0, y)
+        tx1 = max(tx1, x)
+        ty1 = max(ty1, y)
+    heap = [(0.0, 0.0, np.int64(0))]
+    heap.pop()
+    for q in range(len(sources)):
+        s = sources[q]
+        g0 = source_cost[q]
+        if seen[s] == stamp and dist[s] <= g0:
+            continue
+        seen[s] = stamp
+        dist[s] = g0
+        prev[s] = -1
+        _k, _i, _j, x, y = _coords(s, base, nst, soff, toff, stops, tracks, horiz, nl)
+        h = float(max(tx0 - x, 0, x - tx1) + max(ty0 - y, 0, y - ty1))
+        heapq.heappush(heap, (g0 + weight * h, g0, s))
+    expanded = 0
+    while len(heap):
+        f, g, n = heapq.heappop(heap)
+        if g > dist[n]:
+            continue
+        if tmark[n] == stamp:
+            return n, tpin[n], expanded
+        expanded += 1
+        if expanded > max_expand:
+            return -1, -1, expanded
+        k, i, j, x, y = _coords(n, base, nst, soff, toff, stops, tracks, horiz, nl)
+        row = base[k] + i * nst[k]
+        for step in range(4):
+            if step == 0:
+                if j == 0:
+                    continue
+                m = row + j - 1
+                cost = float(stops[soff[k] + j] - stops[soff[k] + j - 1]) * layer_cost[k]
+            elif step == 1:
+                if j + 1 >= nst[k]:
+                    continue
+                m = row + j + 1
+                cost = float(stops[soff[k] + j + 1] - stops[soff[k] + j]) * layer_cost[k]
+            elif step == 2:
+                if k + 1 >= nl:
+                    continue
+                it = up_tr[soff[k] + j]
+                js = up_st[toff[k] + i]
+                if it < 0 or js < 0:
+                    continue
+                m = base[k + 1] + it * nst[k + 1] + js
+                cost = via_cost
+            else:
+                if k == 0:
+                    continue
+                it = dn_tr[soff[k] + j]
+                js = dn_st[toff[k] + i]
+                if it < 0 or js < 0:
+                    continue
+                m = base[k - 1] + it * nst[k - 1] + js
+                cost = via_cost
+            o = owner[m]
+            if o == BLOCKED or (o >= 0 and o != net):
+                continue
+            km, im, jm, mx, my = _coords(m, base, nst, soff, toff, stops, tracks, horiz, nl)
+            if mx < box[0] or mx > box[2] or my < box[1] or my > box[3]:
+                continue
+            if len(guide):
+                if horiz[km]:
+                    gc = st_gc[soff[km] + jm] * gny + tr_gc[toff[km] + im]
+                else:
+                    gc = tr_gc[toff[km] + im] * gny + st_gc[soff[km] + jm]
+                if guide[gc] == 0:
+                    continue
+            cost += occ_cost * occ[m] + hist_cost * hist[m]
+            pm = pinmark[m]
+            if pm != -1 and pm != net:
+                cost += pin_cost
+            ng = g + cost
+            if seen[m] != stamp or ng < dist[m]:
+                seen[m] = stamp
+                dist[m] = ng
+                prev[m] = n
+                h = float(max(tx0 - mx, 0, mx - tx1) + max(ty0 - my, 0, my - ty1))
+                heapq.heappush(heap, (ng + weight * h, ng, m))
+    return -1, -1, expanded
+
+
+@njit(cache=True)
+def trace(end, prev, out):
+    """Nodes from `end` back to its source along prev[]; count written to out, returned."""
+    c = 0
+    n = end
+    while n != -1:
+        out[c] = n
+        c += 1
+        n = prev[n]
+    return c
