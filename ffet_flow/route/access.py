@@ -257,6 +257,7 @@ def side_terminals(design: Design, lib: Library, graph: TrackGraph, rules: SideR
             out[net.name] = terms
     if issues:
         raise ConfigError(list(dict.fromkeys(issues)))
+    graph.finish_marks()
     return out
 
 

@@ -113,15 +113,13 @@ class _Placement:
                 k += 1
         return out
 
-    def free(self, i: int, x: int) -> bool:
-        """Whether cell i fits at x in its row (alone: the others stay)."""
-        comps = self.design.components
-        y = int(comps.y[i])
+    def free(self, i: int, x: int, y: int) -> bool:
+        """Whether cell i fits at (x, y) (alone: the others stay)."""
         row = self.row_of.get(y)
         w = int(self.widths[i])
         if row is None or x < row.x or x + w > row.x + row.num_x * row.step_x:
             return False
-        cells = self.rows[y]
+        cells = self.rows.setdefault(y, [])
         k = bisect.bisect_left(cells, (x - 100000, 0, 0))
         for a, b, j in cells[max(0, k - 1):]:
             if a >= x + w:
@@ -130,13 +128,11 @@ class _Placement:
                 return False
         return True
 
-    def move(self, i: int, x: int) -> None:
+    def move(self, i: int, x: int, y: int, orient: str) -> None:
         comps = self.design.components
-        y = int(comps.y[i])
-        cells = self.rows[y]
-        cells.remove((int(comps.x[i]), int(comps.x[i] + self.widths[i]), i))
-        comps.x[i] = x
-        bisect.insort(cells, (x, x + int(self.widths[i]), i))
+        self.rows[int(comps.y[i])].remove((int(comps.x[i]), int(comps.x[i] + self.widths[i]), i))
+        comps.x[i], comps.y[i], comps.orients[i] = x, y, orient
+        bisect.insort(self.rows.setdefault(y, []), (x, x + int(self.widths[i]), i))
 
 
 def _local_ok(design: Design, lib: Library, place: _Placement, i: int,
@@ -165,6 +161,15 @@ def _local_ok(design: Design, lib: Library, place: _Placement, i: int,
     return True
 
 
+def _orient_on(orient: str, old_row: str, new_row: str) -> str:
+    """A cell's orientation after moving from a row of orientation old_row to one of new_row:
+    flipped in y with the row, keeping any mirror in x."""
+    if old_row == new_row:
+        return orient
+    flip = {"N": "FS", "FS": "N", "FN": "S", "S": "FN"}
+    return flip.get(orient, orient)
+
+
 def repair_access(design: Design, lib: Library, sides: Mapping[str, SideAccess],
                   bad: set[str], net_ids: Mapping[str, int],
                   residues: Mapping[str, set[int]], modulus: int) -> list[tuple[str, int, int]]:
@@ -183,22 +188,26 @@ def repair_access(design: Design, lib: Library, sides: Mapping[str, SideAccess],
         row = place.row_of.get(int(comps.y[i]))
         if row is None:
             continue
-        x0 = int(comps.x[i])
+        x0, y0, o0 = int(comps.x[i]), int(comps.y[i]), comps.orients[i]
         ok_res = residues.get(comps.macros[i])
-        for d in sorted(range(-MAX_SHIFT_SITES, MAX_SHIFT_SITES + 1), key=lambda d: (abs(d), d)):
-            if d == 0:
-                continue
-            x = x0 + d * row.step_x
-            site = (x - row.x) // row.step_x
+        rows = sorted(place.row_of.values(), key=lambda r: (abs(r.y - y0), r.y))[:5]
+        cands = sorted(((abs(d) + 4 * abs(r.y - y0) // max(r.step_x, 1), d, r.y, r)
+                        for r in rows for d in range(-MAX_SHIFT_SITES, MAX_SHIFT_SITES + 1)
+                        if (d, r.y) != (0, y0)), key=lambda c: c[:3])
+        for _cost, d, y, r in cands:
+            x = x0 + d * r.step_x
+            site = (x - r.x) // r.step_x
             if ok_res is not None and modulus > 1 and site % modulus not in ok_res:
                 continue
-            if not place.free(i, x):
+            if not place.free(i, x, y):
                 continue
-            place.move(i, x)
+            # a cell takes its row's orientation (or that one mirrored in x, as it had)
+            orient = _orient_on(o0, row.orient, r.orient)
+            place.move(i, x, y, orient)
             if _local_ok(design, lib, place, i, sides, net_ids, pending):
                 moves.append((name, x0, x))
                 break
-            place.move(i, x0)
+            place.move(i, x0, y0, o0)
         pending.discard(name)
     if moves:
         log.info("pin access: moved %d of %d cells whose pins could not be reached",

@@ -94,6 +94,8 @@ class TrackGraph:
         self.dn_tr, self.dn_st = np.concatenate(dn_tr), np.concatenate(dn_st)
         self.win_lo, self.win_hi = np.concatenate(lo), np.concatenate(hi)
         self.owner = np.full(int(self.base[-1]), FREE, dtype=np.int32)
+        self._near: np.ndarray | None = None  # pin marks before finish_marks
+        self._touch: np.ndarray | None = None
         self.tr_gc = np.zeros(len(self.tracks_flat), dtype=np.int32)
         self.st_gc = np.zeros(len(self.stops_flat), dtype=np.int32)
 
@@ -136,20 +138,41 @@ class TrackGraph:
         j1 = np.searchsorted(s, a1 + ext + d_along, side="left")
         return int(i0), int(i1), int(j0), int(j1)
 
+    def _view(self, arr: np.ndarray, k: int) -> np.ndarray:
+        return arr[self.base[k]:self.base[k + 1]].reshape(self.ntr[k], self.nst[k])
+
     def mark(self, k: int, rect, owner: int, d_across: int, d_along: int) -> None:
-        """Keep the nodes of layer k near `rect` for `owner` (a net) or block them (BLOCKED):
-        a node already kept for another net becomes blocked."""
+        """Block the nodes of layer k near an obstruction (`owner` BLOCKED), or note a pin
+        shape of net `owner`: the nodes whose wire or pad would touch it may be used by that
+        net only, and the nodes near it without touching it by no net at all (metal there
+        would break the spacing to the pin, whatever its net). Call `finish_marks` after the
+        last pin."""
         ext = self.rules.ext(self.levels[k])
         i0, i1, j0, j1 = self._ranges(k, rect, d_across, d_along, ext)
         if i0 >= i1 or j0 >= j1:
             return
-        view = self.owner[self.base[k]:self.base[k + 1]].reshape(self.ntr[k], self.nst[k])
-        sub = view[i0:i1, j0:j1]
         if owner == BLOCKED:
-            sub[...] = BLOCKED
-        else:
+            self._view(self.owner, k)[i0:i1, j0:j1] = BLOCKED
+            return
+        if self._near is None:
+            self._near = np.full(self.n_nodes, FREE, dtype=np.int32)
+            self._touch = np.full(self.n_nodes, FREE, dtype=np.int32)
+        for arr, (a0, a1, b0, b1) in ((self._near, (i0, i1, j0, j1)),
+                                      (self._touch, self._ranges(k, rect, 0, 0, ext))):
+            sub = self._view(arr, k)[a0:a1, b0:b1]
             sub[(sub != FREE) & (sub != owner)] = BLOCKED
             sub[sub == FREE] = owner
+
+    def finish_marks(self) -> None:
+        """Combine the pin marks into `owner`: a node touching a pin of one net and near no
+        other net's pin is that net's; any other node near a pin is blocked."""
+        if self._near is None:
+            return
+        near, touch = self._near, self._touch
+        own = np.where((touch >= 0) & ((near == touch) | (near == FREE)), touch,
+                       np.where(near != FREE, BLOCKED, FREE)).astype(np.int32)
+        self.owner = np.where(self.owner == BLOCKED, BLOCKED, own).astype(np.int32)
+        self._near = self._touch = None
 
     def nodes_in(self, k: int, rect) -> np.ndarray:
         """Nodes of layer k whose point lies inside `rect` (inclusive)."""
