@@ -107,7 +107,9 @@ def variant_table(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str]) -
 #: the physical-design figures behind the PPA: (metric, column title, format)
 DETAIL_COLUMNS = (("route__wirelength", "wirelength (um)", ".0f"),
                   ("route__vias", "vias", ".0f"),
-                  ("route__shorts", "shorts", ".0f"),
+                  ("finish__drc__count", "DRC violations (KLayout)", ".0f"),
+                  ("finish__lvs__opens", "LVS opens", ".0f"),
+                  ("finish__lvs__shorts", "LVS shorts", ".0f"),
                   ("globalroute__overflow", "overflow", ".0f"),
                   ("cts__buffers", "clock buffers", ".0f"),
                   ("finish__timing__setup__ws", "setup WS at target (ns)", ".3f"),

@@ -1,5 +1,6 @@
-"""Routing benchmarks: OpenROAD's recorded global-routing results on identical inputs, and the
-RISC-V core (both sides, layers per side swept on one placement).
+"""Routing benchmarks: OpenROAD's recorded global-routing results on identical inputs, our
+detailed route of OpenROAD's detailed-routing reference case, and the RISC-V core (the main
+job's variants routed and checked; layers per side swept on one placement).
 
 OpenROAD figures (shared/benchmarks/openroad-tests/README.md): gcd_grt.def on metal2-metal10:
 10,767 um, 3,503 vias, overflow 0; overlapping_edges.def on met1-met5 with layer adjustment
@@ -55,49 +56,126 @@ def overlapping_edges(ctx: BenchContext) -> dict:
                  [f"met{i}" for i in range(1, 6)], 0.3, None)
 
 
-def riscv32(ctx: BenchContext) -> dict:
-    """Route the core's FFET placement (12 + 12 layers, 70 % utilization) and the same
-    placement with fewer layers per side (the flow shares the placement across them)."""
+#: OpenROAD's detailed route of ispd18_sample (shared/benchmarks/openroad-drt/README.md): the
+#: sum of its DEF wire centre lines, counted by `_centre_line_um` below
+ISPD18_OPENROAD_UM = 77.9
+
+
+def _centre_line_um(def_path: Path) -> tuple[float, int]:
+    """(sum of the DEF's wire centre lines in um, vias): the same count for both DEFs."""
+    design = read_def(def_path)
+    length = sum(abs(x1 - x0) + abs(y1 - y0) for n in design.nets
+                 for _la, x0, y0, x1, y1, _w in n.segments())
+    return length / design.dbu, sum(len(n.vias()) for n in design.nets)
+
+
+def ispd18_sample(ctx: BenchContext) -> dict:
+    """Our detailed route of the ISPD 2018 sample (its DEF and LEF; our own global routes as
+    guides), judged by our layout checker, against OpenROAD's routed DEF of the same case."""
+    from ffet_flow.io.def_ import write_def
+    from ffet_flow.verify import check_layout
+
+    case = ctx.shared / "benchmarks" / "openroad-drt"
+    lef = case / "ispd18_sample.input.lef"
+    start = time.monotonic()
+    design = read_def(case / "ispd18_sample.input.def")
+    lib = read_lef([lef], dbu_per_micron=design.dbu)
+    layers = {la.name for la in lib.routing_layers()} - {"Metal1"}
+    result = route_design(design, lib, {"front": layers, "back": set()}, RouteOptions(),
+                          source="ispd18_sample.input.def")
+    seconds = time.monotonic() - start
+    out = ctx.work_dir / "ispd18_sample.routed.def"
+    write_def(design, out)
+    check = check_layout(out, [lef])
+    ours, vias = _centre_line_um(out)
+    ref, ref_vias = _centre_line_um(case / "ispd18_sample.openroad.def")
+    return {"route.ispd18_sample.wirelength_um": round(ours, 3),
+            "route.ispd18_sample.openroad_wirelength_um": round(ref, 3),
+            "route.ispd18_sample.wl_over_openroad": round(ours / ISPD18_OPENROAD_UM, 4),
+            "route.ispd18_sample.vias": vias, "route.ispd18_sample.openroad_vias": ref_vias,
+            "route.ispd18_sample.drc": check.drc.count,
+            "route.ispd18_sample.lvs_opens": check.lvs.opens,
+            "route.ispd18_sample.lvs_shorts": check.lvs.shorts,
+            "route.ispd18_sample.patches": result.metrics["route__patches"],
+            "route.ispd18_sample.seconds": round(seconds, 3)}
+
+
+#: the main job's variants: name -> (tech file, --set items)
+MAIN_VARIANTS = {"cfet": ("pdk/cfet.toml", ()),
+                 "ffet_single": ("pdk/ffet.toml", ("signal_sides=front",)),
+                 "ffet_dual": ("pdk/ffet.toml", ("signal_sides=both",))}
+
+
+def _flow_to_drc(ctx: BenchContext, variant: str, tech: str, sets) -> dict:
+    """Run the flow up to the layout check for one variant; its merged metrics."""
     import subprocess
     import sys
 
+    argv = [sys.executable, "-m", "ffet_flow", "flow", "--design", "riscv32", "--tech", tech,
+            "--variant", variant, "--to", "drc"]
+    for item in sets:
+        argv += ["--set", item]
+    subprocess.run(argv, cwd=ctx.root, check=True, stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return json.loads((ctx.root / "build" / "riscv32" / variant / "metrics.json").read_text())
+
+
+def _clean_figures(prefix: str, m: dict) -> dict:
+    return {f"drc.{prefix}.count": m.get("finish__drc__count"),
+            f"lvs.{prefix}.opens": m.get("finish__lvs__opens"),
+            f"lvs.{prefix}.shorts": m.get("finish__lvs__shorts"),
+            f"lvs.{prefix}.unconnected": m.get("finish__lvs__unconnected")}
+
+
+def riscv32(ctx: BenchContext) -> dict:
+    """The core's main-job variants routed and checked: DRC/LVS by the independent checker,
+    and the detailed router's and the checker's run times on FFET dual-sided."""
     out: dict = {}
-    curve = {}
-    for n in (12, 10, 8, 6, 5, 4, 3):
-        variant = f"bench-route-l{n}"
-        argv = [sys.executable, "-m", "ffet_flow", "flow", "--design", "riscv32", "--tech",
-                "pdk/ffet.toml", "--variant", variant, "--to", "route",
-                "--set", f"layers_front={n}", "--set", f"layers_back={n}"]
-        subprocess.run(argv, cwd=ctx.root, check=True, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        run = ctx.root / "build" / "riscv32" / variant
-        m = json.loads((run / "metrics.json").read_text())
-        curve[n] = {"overflow": m.get("globalroute__overflow"),
-                    "wirelength_um": m.get("route__wirelength"),
-                    "shorts": m.get("route__shorts"), "opens": m.get("route__opens")}
-        if n == 12:
+    for variant, (tech, sets) in MAIN_VARIANTS.items():
+        m = _flow_to_drc(ctx, variant, tech, sets)
+        out.update(_clean_figures(f"riscv32.{variant}", m))
+        out[f"route.riscv32.{variant}.seconds"] = m.get("route__runtime__seconds")
+        out[f"route.riscv32.{variant}.wirelength_um"] = m.get("route__wirelength")
+        if variant == "ffet_dual":
             out["route.riscv32.seconds"] = m.get("route__runtime__seconds")
-            out["route.riscv32.overflow"] = m.get("globalroute__overflow")
-            out["route.riscv32.wirelength_um"] = m.get("route__wirelength")
-            out["route.riscv32.shorts"] = m.get("route__shorts")
-            out["route.riscv32.opens"] = m.get("route__opens")
-            out["extract.riscv32.seconds"] = _extract_seconds(run)
-    out["route.layers_curve"] = curve
+            out["route.riscv32.detail.seconds"] = round(sum(
+                m.get(f"detailedroute__runtime__seconds__{s}", 0.0) for s in ("front", "back")),
+                3)
+            out["drc.riscv32.seconds"] = m.get("drc__runtime__seconds")
     return out
 
 
-def _extract_seconds(run: Path) -> float | None:
-    import subprocess
-    import sys
+def layers_curve(ctx: BenchContext) -> dict:
+    """The same placement routed with fewer layers per side, for each main-job variant:
+    global overflow, wirelength and the layout check per point, and the fewest layers per side
+    that still route clean."""
+    curve: dict = {}
+    fewest: dict = {}
+    for variant, (tech, sets) in MAIN_VARIANTS.items():
+        for n in LAYER_COUNTS:
+            back = n if variant == "ffet_dual" else None
+            extra = [*sets, f"layers_front={n}"] + ([f"layers_back={back}"] if back else [])
+            m = _flow_to_drc(ctx, f"bench-layers-{variant}-l{n}", tech, extra)
+            clean = all(m.get(k) == 0 for k in ("finish__drc__count", "finish__lvs__opens",
+                                                 "finish__lvs__shorts",
+                                                 "finish__lvs__unconnected"))
+            curve.setdefault(variant, {})[n] = {
+                "overflow": m.get("globalroute__overflow"),
+                "wirelength_um": m.get("route__wirelength"),
+                "drc": m.get("finish__drc__count"), "lvs_opens": m.get("finish__lvs__opens"),
+                "lvs_shorts": m.get("finish__lvs__shorts"), "clean": clean}
+            if clean:
+                fewest[variant] = n
+    out = {"route.layers_curve": curve}
+    for variant, n in fewest.items():
+        out[f"route.layers_curve.{variant}.fewest_clean"] = n
+    return out
 
-    variant = run.name
-    subprocess.run([sys.executable, "-m", "ffet_flow", "flow", "--design", "riscv32", "--tech",
-                    "pdk/ffet.toml", "--variant", variant, "--to", "extract"],
-                   cwd=run.parents[2], check=True, stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    m = json.loads((run / "metrics.json").read_text())
-    return m.get("extract__runtime__seconds")
+
+#: layers per side of the curve (the study sweeps 12 down to 5)
+LAYER_COUNTS = (12, 8, 6, 5, 4, 3)
 
 
 BENCHMARKS = {"route.gcd": gcd, "route.overlapping_edges": overlapping_edges,
-              "route.riscv32": riscv32}
+              "route.ispd18_sample": ispd18_sample, "route.riscv32": riscv32,
+              "route.layers_curve": layers_curve}

@@ -22,7 +22,7 @@ import numpy as np
 
 from ffet_flow.route import maze
 from ffet_flow.route.access import Terminal
-from ffet_flow.route.pinassign import assign_access
+from ffet_flow.route.pinassign import assign_access, stacked_above
 from ffet_flow.route.trackgraph import BLOCKED, FREE, TrackGraph
 
 
@@ -34,9 +34,11 @@ class DetailOptions:
     occ_growth: float = 1.5
     hist_cost: float = 0.0  # dbu per unit of history; 0 = 4 level-2 pitches
     pin_cost: float = 0.0  # dbu to enter the claim window of another net's pin; 0 = 8 pitches
-    weight: float = 1.5  # A* heuristic weight (1 = exact shortest paths; more = faster, greedier)
+    weight: float = 1.5  # A* heuristic weight of the first pass (reroutes are exact)
     box_margin: int = 0  # dbu around a net's pins for its search box; 0 = 8 level-2 pitches
     level1_cost: float = 3.0  # cost per dbu of wire on level 1 (over the pins), others 1
+    off_guide_cost: float = 1.0  # extra cost factor off the global route's layers
+    guide_iterations: int = 2  # passes confined to the 2D guide; later ones only prefer it
     rip_tracks: int = 2  # nets this many tracks ...
     rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
     max_expand: int = 2_000_000
@@ -83,6 +85,9 @@ class _Search:
         self.trace_buf = np.zeros(1 << 16, dtype=np.int64)
         self.nl = len(g.levels)
         self.gny = 1
+        self.n_gcells = 0
+        self.unit = 1.0
+        self.weight = 1.0
         self.no_guide = np.zeros(0, dtype=np.uint8)
 
     def node_cost(self, nodes: np.ndarray, net: int, o: DetailOptions,
@@ -93,17 +98,18 @@ class _Search:
                 + np.where((pm != -1) & (pm != net), o.pin_cost, 0.0)).astype(np.float64)
 
     def run(self, net: int, sources: np.ndarray, source_cost: np.ndarray, targets: np.ndarray,
-            target_pin: np.ndarray, box: np.ndarray, guide: np.ndarray, o: DetailOptions,
-            occ_cost: float, layer_cost: np.ndarray):
+            target_pin: np.ndarray, box: np.ndarray, guide: np.ndarray, soft: np.ndarray,
+            o: DetailOptions, occ_cost: float, layer_cost: np.ndarray):
         g = self.g
         self.stamp += 1
         return maze.search(g.base, g.nst, g.soff, g.toff, g.stops_flat, g.tracks_flat,
                            g.horizontal, g.up_tr, g.up_st, g.dn_tr, g.dn_st, g.owner, self.occ,
                            self.hist, self.pinmark, net, sources, source_cost, targets,
-                           target_pin, box, guide, self.gny, g.tr_gc, g.st_gc,
+                           target_pin, box, guide, self.gny, soft, len(g.levels),
+                           o.off_guide_cost, g.tr_gc, g.st_gc,
                            self.dist, self.prev, self.seen, self.tmark, self.tpin, self.stamp,
-                           o.via_cost, occ_cost, o.hist_cost, o.pin_cost, layer_cost, o.weight,
-                           o.max_expand)
+                           o.via_cost, occ_cost, o.hist_cost, o.pin_cost, layer_cost,
+                           self.weight, o.max_expand, self.unit)
 
     def trace(self, end: int) -> np.ndarray:
         c = maze.trace(end, self.prev, self.trace_buf)
@@ -114,10 +120,15 @@ class _Search:
         maze.claim(nodes, sign, self.occ, g.base, g.nst, g.soff, g.win_lo, g.win_hi, self.nl)
 
 
-def _defaults(g: TrackGraph, o: DetailOptions) -> DetailOptions:
+def _pitch2(g: TrackGraph) -> int:
+    """The level-2 track pitch (dbu): the unit of the cost defaults."""
     k2 = g.layer_of_level(2)
-    pitch = int(np.median(np.diff(g.tracks[k2]))) if k2 is not None and len(g.tracks[k2]) > 1 \
+    return int(np.median(np.diff(g.tracks[k2]))) if k2 is not None and len(g.tracks[k2]) > 1 \
         else 100
+
+
+def _defaults(g: TrackGraph, o: DetailOptions) -> DetailOptions:
+    pitch = _pitch2(g)
     from dataclasses import replace
 
     return replace(o, via_cost=o.via_cost or 2.0 * pitch, occ_cost=o.occ_cost or 8.0 * pitch,
@@ -141,24 +152,38 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
                  guides: Mapping[str, np.ndarray] | None = None,
                  gcells: tuple[int, int] = (0, 0)) -> DetailResult:
     """Route every net of `terminals` on `g` (whose owner array already holds the blockages);
-    `net_ids` gives each net's owner value. `guides` (net -> (k, 2) gcell columns and rows of
-    its global route, on a grid of gcells = (nx, ny) that g.gcell_maps was given) confine
-    each net's search to those gcells and their neighbours first."""
+    `net_ids` gives each net's owner value. `guides` (net -> (k, 3) gcell column, row and metal
+    level of its global route, on a grid of gcells = (nx, ny) that g.gcell_maps was given)
+    confine each net's search to those gcells and their neighbours on those layers first,
+    then to its gcells on every layer, then to ever larger boxes."""
     t0 = time.perf_counter()
     o = _defaults(g, options)
     s = _Search(g)
     nx_g, ny_g = gcells
     s.gny = max(ny_g, 1)
+    s.n_gcells = nx_g * ny_g
+    s.unit = float(_pitch2(g))
+    nl = len(g.levels)
+    k_of_level = np.full(max(g.levels) + 2, -1, dtype=np.int64)
+    k_of_level[np.array(g.levels)] = np.arange(nl)
 
-    def guide_mask(n: str) -> np.ndarray:
+    def guide_masks(n: str) -> tuple[np.ndarray, np.ndarray]:
+        """(the 3D guide, the 2D guide) of net n, each dilated by one gcell."""
         cells = None if guides is None else guides.get(n)
         if cells is None or not len(cells) or nx_g == 0:
-            return s.no_guide
-        mask = np.zeros((nx_g, ny_g), dtype=np.uint8)
+            return s.no_guide, s.no_guide
+        ks = k_of_level[np.clip(cells[:, 2], 0, len(k_of_level) - 1)]
+        cells = cells[ks >= 0]
+        ks = ks[ks >= 0]
+        m3 = np.zeros((nx_g, ny_g, nl), dtype=np.uint8)
+        m2 = np.zeros((nx_g, ny_g), dtype=np.uint8)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
-                mask[np.clip(cells[:, 0] + dx, 0, nx_g - 1), np.clip(cells[:, 1] + dy, 0, ny_g - 1)] = 1
-        return mask.ravel()
+                cx = np.clip(cells[:, 0] + dx, 0, nx_g - 1)
+                cy = np.clip(cells[:, 1] + dy, 0, ny_g - 1)
+                m3[cx, cy, ks] = 1
+                m2[cx, cy] = 1
+        return m3.ravel(), m2.ravel()
     names = sorted(terminals)
     terms = {n: [_usable(g, t, net_ids[n]) for t in terminals[n]] for n in names}
     # one access point per pin, chosen for the whole side at once; the claim window around it
@@ -167,13 +192,18 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
     if progress is not None:
         progress(f"access points chosen for {len(chosen)} pins ({len(left)} in unavoidable "
                  "conflict)")
-    for (n, _ti), node in sorted(chosen.items()):
-        k, i, j = (int(v[0]) for v in g.decode(np.array([node])))
-        row = int(g.base[k] + i * g.nst[k])
-        lo, hi = int(g.win_lo[g.soff[k] + j]), int(g.win_hi[g.soff[k] + j])
-        pm = s.pinmark[row + lo: row + hi + 1]
-        nid = net_ids[n]
-        pm[...] = np.where((pm == -1) | (pm == nid), nid, -3)
+    items = sorted(chosen.items())
+    nodes = np.array([nd for _key, nd in items], dtype=np.int64)
+    owners = np.array([net_ids[n] for (n, _ti), _nd in items], dtype=np.int64)
+    above = stacked_above(g, nodes)  # and the pad of the via straight up from it
+    for nds, nets in ((nodes, owners), (above[above >= 0], owners[above >= 0])):
+        ks, iis, jjs = g.decode(nds)
+        for k, i, j, nid in zip(ks.tolist(), iis.tolist(), jjs.tolist(), nets.tolist(),
+                                strict=True):
+            row = int(g.base[k] + i * g.nst[k])
+            lo, hi = int(g.win_lo[g.soff[k] + j]), int(g.win_hi[g.soff[k] + j])
+            pm = s.pinmark[row + lo: row + hi + 1]
+            pm[...] = np.where((pm == -1) | (pm == nid), nid, -3)
     xs, ys = {}, {}
     for n in names:
         allnodes = np.concatenate([t.nodes for t in terms[n]]) if terms[n] else np.zeros(0, int)
@@ -200,6 +230,9 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
     conflict_nodes = np.zeros(0, dtype=np.int64)
     it = 0
     for it in range(max(1, o.max_iterations)):
+        # the first pass is greedy (weighted A*: fast, within `weight` of the cheapest); the
+        # reroutes are exact, so that no conflict is accepted to save a little search
+        s.weight = o.weight if it == 0 else 1.0
         for n in todo:
             nid = net_ids[n]
             old = wiring.get(n)
@@ -208,7 +241,10 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
             margin = o.box_margin
             box = np.array([xs[n].min() - margin, ys[n].min() - margin, xs[n].max() + margin,
                             ys[n].max() + margin], dtype=np.int64)
-            w, exp = _route_net(s, nid, terms[n], box, guide_mask(n), die_box, o, occ_cost,
+            soft, hard = guide_masks(n)
+            if it >= o.guide_iterations:  # a net still in conflict may leave its 2D guide
+                hard = s.no_guide
+            w, exp = _route_net(s, nid, terms[n], box, (soft, hard), die_box, o, occ_cost,
                                 layer_cost)
             expansions += exp
             wiring[n] = w
@@ -217,8 +253,15 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
         conflicts, conflict_nodes = _conflicts(s, wiring, names)
         history.append(len(conflicts))
         if progress is not None:
+            per_layer = ""
+            if len(conflict_nodes):
+                kk = np.bincount(g.decode(conflict_nodes)[0], minlength=len(g.levels))
+                per_layer = " [" + ", ".join(
+                    f"{g.rules.metals[g.levels[k]].name} {int(c)}" for k, c in enumerate(kk)
+                    if c) + "]"
             progress(f"iteration {it + 1}: {len(todo)} nets routed, {len(conflicts)} in conflict "
-                     f"({len(conflict_nodes)} nodes), {time.perf_counter() - t0:.1f} s")
+                     f"({len(conflict_nodes)} nodes{per_layer}), "
+                     f"{time.perf_counter() - t0:.1f} s")
         if not conflicts:
             break
         # history in units of today's conflict cost, so that it keeps pace with it
@@ -235,8 +278,8 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
 
 
 def _route_net(s: _Search, nid: int, terms: Sequence[Terminal], box: np.ndarray,
-               guide: np.ndarray, die_box: np.ndarray, o: DetailOptions, occ_cost: float,
-               layer_cost: np.ndarray) -> tuple[NetWiring, int]:
+               guides: tuple[np.ndarray, np.ndarray], die_box: np.ndarray, o: DetailOptions,
+               occ_cost: float, layer_cost: np.ndarray) -> tuple[NetWiring, int]:
     w = NetWiring()
     expansions = 0
     live = [k for k, t in enumerate(terms) if len(t.nodes)]
@@ -262,12 +305,12 @@ def _route_net(s: _Search, nid: int, terms: Sequence[Terminal], box: np.ndarray,
         tpin = np.full(len(targets), nxt, dtype=np.int32)
         reached = -1
         wide = box + np.array([-1, -1, 1, 1], dtype=np.int64) * 4 * o.box_margin
-        # the guide first, then ever larger boxes without it
-        for bx, gd in ((box, guide), (box, s.no_guide), (wide, s.no_guide),
-                       (die_box, s.no_guide)):
-            if gd is s.no_guide and bx is box and not len(guide):
-                continue
-            reached, pin, exp = s.run(nid, sources, source_cost, targets, tpin, bx, gd, o,
+        # inside the 2D guide (the global route's layers preferred), then in ever larger boxes
+        soft, hard = guides
+        tries = [(box, hard)] if len(hard) else []
+        tries += [(box, s.no_guide), (wide, s.no_guide), (die_box, s.no_guide)]
+        for bx, gd in tries:
+            reached, pin, exp = s.run(nid, sources, source_cost, targets, tpin, bx, gd, soft, o,
                                       occ_cost, layer_cost)
             expansions += exp
             if reached >= 0:

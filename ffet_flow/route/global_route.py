@@ -47,6 +47,9 @@ class GlobalRouting:
     segments: int = 0  # straight single-layer runs
     gcell_size: int = 0  # dbu, typical gcell edge
     gcells: dict[str, np.ndarray] = field(default_factory=dict)  # net -> (k, 2) gcells used
+    # net -> (k, 3) (gcell column, row, metal level) its layer assignment uses, via stacks and
+    # the levels from the pins up to the first piece included: the detailed router's guide
+    guides: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def wirelength_openroad(self) -> int:
@@ -136,6 +139,7 @@ def global_route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
                            r2.iterations)
     node_ends: dict[tuple[int, tuple[int, int]], list[tuple[bool, int]]] = defaultdict(list)
     used: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    used3: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
     for ci, route in enumerate(r2.routes):
         net = conn_net[ci]
         pieces = _pieces(route)
@@ -161,14 +165,32 @@ def global_route_side(nets: Mapping[str, Sequence[PinPoint]], sg: SideGrid,
         for cell, lev in ((start, levels_used[0]), (end, levels_used[-1])):
             base = node_level[net].get(cell)
             result.vias += abs(lev - base) if base is not None else 0
+        # the 3D guide: every gcell of every piece on its layer, the via stacks between
+        # consecutive pieces, and at both ends every level down to the lowest routing level
+        top = max(la.level for la in sg.layers)
+        for (h, f, a, b), lev in zip(pieces, levels_used, strict=True):
+            lo, hi = min(a, b), max(a, b)
+            used3[net].update(((v, f, lev) if h else (f, v, lev)) for v in range(lo, hi + 1))
+        for k in range(len(pieces) - 1):
+            h, f, a, b = pieces[k]
+            cell = (b, f) if h else (f, b)
+            lo, hi = sorted((levels_used[k], levels_used[k + 1]))
+            used3[net].update((cell[0], cell[1], v) for v in range(lo, hi + 1))
+        for cell, lev in ((start, levels_used[0]), (end, levels_used[-1])):
+            used3[net].update((int(cell[0]), int(cell[1]), v) for v in range(1, min(lev, top) + 1))
     # two collinear route ends on one layer meeting at a Steiner node are one segment
     result.segments -= sum(1 for ends in node_ends.values()
                            if len(ends) == 2 and ends[0] == ends[1])
     result.gcell_size = int(round((float(np.median(np.diff(g.xs)))
                                    + float(np.median(np.diff(g.ys)))) / 2))
+    low = sorted(la.level for la in sg.layers)[:3]
     for k, name in enumerate(names):
         have = used.get(k, set()) | {tuple(c) for c in cells[name].tolist()}
         result.gcells[name] = np.array(sorted(have), dtype=np.int64).reshape(-1, 2)
+        # pins' gcells: the lowest routing levels (access and local wiring within the gcell)
+        g3 = used3.get(k, set()) | {(int(c[0]), int(c[1]), v) for c in cells[name].tolist()
+                                    for v in low}
+        result.guides[name] = np.array(sorted(g3), dtype=np.int64).reshape(-1, 3)
     return result
 
 

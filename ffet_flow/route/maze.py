@@ -67,11 +67,16 @@ def count_conflicts(nodes, occ, base, nst, soff, win_lo, win_hi, nl, out_nodes):
 @njit(cache=True)
 def search(base, nst, soff, toff, stops, tracks, horiz, up_tr, up_st, dn_tr, dn_st,
            owner, occ, hist, pinmark, net, sources, source_cost, targets, target_pin,
-           box, guide, gny, tr_gc, st_gc, dist, prev, seen, tmark, tpin, stamp, via_cost,
-           occ_cost, hist_cost, pin_cost, layer_cost, weight, max_expand):
+           box, guide, gny, soft, nl_soft, off_cost, tr_gc, st_gc, dist, prev, seen, tmark,
+           tpin, stamp, via_cost, occ_cost, hist_cost, pin_cost, layer_cost, weight,
+           max_expand, unit):
     """A* from the `sources` (starting at source_cost) to the nearest of `targets`
     (target_pin[t] = the pin each belongs to), over nodes inside `box` = (x0, y0, x1, y1) that
-    the net may use and, when `guide` is not empty, whose gcell (column * gny + row) it marks.
+    the net may use and, when `guide` is not empty, whose gcell it marks (column * gny + row).
+    When `soft` is not empty, a step onto a node whose (gcell, layer) it does not mark (entry
+    gcell * nl_soft + layer) costs `off_cost` times more: the global route's layers, kept
+    where they can be. `unit` (dbu) is the step length at which conflict and history costs
+    count once; longer steps count them proportionally.
 
     Returns (reached node or -1, its pin, expansions); prev[] then leads back to a source
     (prev = -1)."""
@@ -149,14 +154,19 @@ def search(base, nst, soff, toff, stops, tracks, horiz, up_tr, up_st, dn_tr, dn_
             km, im, jm, mx, my = _coords(m, base, nst, soff, toff, stops, tracks, horiz, nl)
             if mx < box[0] or mx > box[2] or my < box[1] or my > box[3]:
                 continue
-            if len(guide):
+            if len(guide) or len(soft):
                 if horiz[km]:
                     gc = st_gc[soff[km] + jm] * gny + tr_gc[toff[km] + im]
                 else:
                     gc = tr_gc[toff[km] + im] * gny + st_gc[soff[km] + jm]
-                if guide[gc] == 0:
+                if len(guide) and guide[gc] == 0:
                     continue
-            cost += occ_cost * occ[m] + hist_cost * hist[m]
+                if len(soft) and soft[gc * nl_soft + km] == 0:
+                    cost *= 1.0 + off_cost
+            # conflicts and history scale with the step (long steps on the upper layers cross
+            # as much of another net's wire), so that no weighted-A* progress outweighs them
+            scale = max(1.0, cost / unit)
+            cost += (occ_cost * occ[m] + hist_cost * hist[m]) * scale
             pm = pinmark[m]
             if pm != -1 and pm != net:
                 cost += pin_cost

@@ -24,9 +24,13 @@ MAX_ROUNDS = 50
 
 
 def assign_access(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
-                  net_ids: Mapping[str, int]
+                  net_ids: Mapping[str, int], stacked: bool = True
                   ) -> tuple[dict[tuple[str, int], int], list[tuple[str, int]]]:
-    """({(net, terminal index): chosen node}, the pins left in conflict)."""
+    """({(net, terminal index): chosen node}, the pins left in conflict).
+
+    With `stacked`, two access points also conflict where the vias leaving them straight up
+    would (their pads on the level above): a pin can still leave sideways, so this is a
+    preference; without it only the access points themselves count (the hard constraint)."""
     keys: list[tuple[str, int]] = []
     cand_node: list[int] = []
     cand_term: list[int] = []
@@ -44,8 +48,40 @@ def assign_access(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
     node = np.array(cand_node, dtype=np.int64)
     term = np.array(cand_term, dtype=np.int64)
     net_of_term = np.array([net_ids[n] for n, _ in keys], dtype=np.int64)
+    # each candidate stands for its node and the node right above it (the pad of the via that
+    # leaves the access point upwards): two candidates conflict where either pair does
+    above = stacked_above(g, node)
+    has = above >= 0 if stacked else np.zeros(len(node), dtype=bool)
+    pa, pb = _window_pairs(g, np.concatenate([node, above[has]]))
+    owner_of = np.concatenate([np.arange(len(node)), np.flatnonzero(has)])
+    pa, pb = owner_of[pa], owner_of[pb]
+    if len(pa):
+        keep = net_of_term[term[pa]] != net_of_term[term[pb]]
+        pa, pb = pa[keep], pb[keep]
+    nbrs: list[set[int]] = [set() for _ in range(len(node))]
+    for a, b in zip(pa.tolist(), pb.tolist(), strict=True):
+        nbrs[a].add(b)
+    return _solve(keys, node, term, nbrs)
+
+
+def stacked_above(g: TrackGraph, nodes: np.ndarray) -> np.ndarray:
+    """The node a via straight up from each node lands on (-1 at the top layer or off-grid)."""
+    k, i, j = g.decode(nodes)
+    out = np.full(len(nodes), -1, dtype=np.int64)
+    ok = k + 1 < len(g.levels)
+    if not ok.any():
+        return out
+    it = g.up_tr[g.soff[k[ok]] + j[ok]]
+    js = g.up_st[g.toff[k[ok]] + i[ok]]
+    good = (it >= 0) & (js >= 0)
+    idx = np.flatnonzero(ok)[good]
+    out[idx] = g.base[k[idx] + 1] + it[good] * g.nst[k[idx] + 1] + js[good]
+    return out
+
+
+def _window_pairs(g: TrackGraph, node: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (a, b), a != b, of nodes on one layer and track within a's claim window."""
     k, i, j = g.decode(node)
-    # conflicting candidate pairs: same layer and track, within the claim window
     order = np.lexsort((j, i, k))
     ks, iss, js = k[order], i[order], j[order]
     lo = g.win_lo[g.soff[ks] + js]
@@ -69,14 +105,12 @@ def assign_access(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
                         pairs_a.append(order[a])
                         pairs_b.append(order[b])
         start = end
-    pa = np.array(pairs_a, dtype=np.int64)
-    pb = np.array(pairs_b, dtype=np.int64)
-    if len(pa):
-        keep = net_of_term[term[pa]] != net_of_term[term[pb]]
-        pa, pb = pa[keep], pb[keep]
-    nbrs: list[list[int]] = [[] for _ in range(len(node))]
-    for a, b in zip(pa.tolist(), pb.tolist(), strict=True):
-        nbrs[a].append(b)
+    return np.array(pairs_a, dtype=np.int64), np.array(pairs_b, dtype=np.int64)
+
+
+def _solve(keys, node: np.ndarray, term: np.ndarray, nbrs: list[set[int]]
+           ) -> tuple[dict[tuple[str, int], int], list[tuple[str, int]]]:
+    """Min-conflicts choice of one candidate per pin."""
     degree = np.array([len(x) for x in nbrs], dtype=np.int64)
     cands: list[list[int]] = [[] for _ in keys]
     for c, t in enumerate(term.tolist()):

@@ -54,7 +54,7 @@ def bad_instances(terms: Mapping[str, Sequence[Terminal]], g: TrackGraph,
     filtered = {n: [Terminal(t.name, usable(g, t, net_ids[n]), t.vias) for t in ts]
                 for n, ts in terms.items()}
     out = {t.name.split("/")[0] for ts in filtered.values() for t in ts if not len(t.nodes)}
-    _chosen, left = assign_access(g, filtered, net_ids)
+    _chosen, left = assign_access(g, filtered, net_ids, stacked=False)
     out |= {filtered[n][ti].name.split("/")[0] for n, ti in left}
     out.discard("PIN")
     return out

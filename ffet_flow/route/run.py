@@ -177,7 +177,7 @@ def route_design(design: Design, lib: Library, routable: Mapping[str, Collection
         say = progress or (lambda msg, s=side: log.info("%s side: %s", s, msg))
         res = detail_route(graph, terms, net_ids,
                            DetailOptions(max_iterations=options.detail_iterations),
-                           progress=say, guides=gr.gcells, gcells=(grid.nx, grid.ny))
+                           progress=say, guides=gr.guides, gcells=(grid.nx, grid.ny))
         details[side] = res
         wiring = side_wiring(graph, rules, res.wiring, terms, net_ids)
         for net, ps in wiring.paths.items():

@@ -127,25 +127,27 @@ def side_wiring(g: TrackGraph, rules: SideRules, wiring: Mapping[str, NetWiring]
                 lo_ext = _pad_reach(rules, level, via_at.get((k, i, a), ()), half)
                 hi_ext = _pad_reach(rules, level, via_at.get((k, i, b), ()), half)
                 s0, s1 = int(stops[a]), int(stops[b])
+                if a != b:  # the wire, centre to centre of its end stops
+                    pts = [(s0, t), (s1, t)] if g.horizontal[k] else [(t, s0), (t, s1)]
+                    paths.append(DefPath(name, pts))
+                    length[name] += s1 - s0
                 metal = s1 - s0 + lo_ext + hi_ext
                 need = -(-m.min_area // m.width) if m.min_area and m.width else 0
-                if metal < need:
-                    extra = need - metal
-                    if _room_above(g, k, i, b, net_ids[net]):
-                        hi_ext += extra
-                    else:
-                        lo_ext += extra
-                    patches += 1
-                if a == b and lo_ext <= half and hi_ext <= half:
+                if metal >= need:
                     continue
-                if a == b and metal >= need:
-                    continue  # only via pads: the vias draw them
-                p0, p1 = s0 - max(lo_ext - half, 0), s1 + max(hi_ext - half, 0)
-                if a != b and metal >= need:
-                    p0, p1 = s0, s1
-                pts = [(p0, t), (p1, t)] if g.horizontal[k] else [(t, p0), (t, p1)]
-                paths.append(DefPath(name, pts))
-                length[name] += s1 - s0
+                # a minimum-area patch (DEF RECT at the run's end, like OpenROAD's) along the
+                # track, towards the next stop when nothing keeps it from there
+                extra = need - metal
+                up = _room_above(g, k, i, b, net_ids[net])
+                at = s1 if up else s0
+                lo, hi = ((s1 + hi_ext - at, s1 + hi_ext + extra - at) if up
+                          else (s0 - lo_ext - extra - at, s0 - lo_ext - at))
+                lo, hi = min(lo, -half), max(hi, half)  # overlap the run's own metal
+                rect = (("RECT", lo, -half, hi, half) if g.horizontal[k]
+                        else ("RECT", -half, lo, half, hi))
+                point = (at, t) if g.horizontal[k] else (t, at)
+                paths.append(DefPath(name, [point, rect]))
+                patches += 1
         out[net] = paths
     return SideWiring(out, dict(length), dict(vias), patches)
 

@@ -21,6 +21,9 @@ from ffet_flow.sweep.table import KEY_PREFIX, read_results
 from ffet_flow.util import atomic_path, atomic_write_text
 
 FMAX, POWER = "finish__timing__fmax", "finish__power__total"
+#: a point's layout is clean when the independent check (the drc step) finds nothing
+CLEAN_METRICS = ("finish__drc__count", "finish__lvs__opens", "finish__lvs__shorts",
+                 "finish__lvs__unconnected")
 AREA = "design__core__area"
 WL_SIDES = ("route__wirelength__front", "route__wirelength__back")
 OVF_SIDES = ("globalroute__overflow__front", "globalroute__overflow__back")
@@ -62,11 +65,17 @@ def classify(frame: pd.DataFrame) -> pd.DataFrame:
         present = [c for c in parts if c in f]
         if name not in f and present:
             f[name] = f[present].fillna(0).sum(axis=1)
+    # routable: the layout check ran and found nothing; a missing figure is not clean
+    clean = pd.Series(True, index=f.index)
+    for c in CLEAN_METRICS:
+        clean &= (f[c] == 0) if c in f else False
+    f["routable"] = clean
     return f
 
 
 def _ok(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["status"] == "ok"]
+    """Finished points whose layout is clean: the only ones whose PPA the report uses."""
+    return frame[(frame["status"] == "ok") & frame["routable"]]
 
 
 def _save(fig, out_dir: Path, stem: str) -> None:
@@ -219,8 +228,12 @@ def write_report(results: Path, out_dir: Path, images: Sequence[Path] = ()) -> d
     fig = _pareto(ok, out_dir)
     figures += [fig] if fig else []
 
+    finished = frame[frame["status"] == "ok"]
+    unroutable = finished[~finished["routable"]]
     lines = ["# Sweep report", "", f"Results: `{results}` ({len(frame)} variants, "
-             f"{len(ok)} finished, {len(frame) - len(ok)} failed).", "",
+             f"{len(finished)} finished, {len(frame) - len(finished)} failed; "
+             f"{len(unroutable)} finished without a clean layout are unroutable and left out "
+             "of every figure and comparison below).", "",
              "## FFET vs CFET beside the reference study", "",
              "Study: Lu et al., DATE 2025, arXiv 2501.15275 (abstract). Ours: this sweep, "
              "CFET and FFET at the largest layer count in the sweep.", "",
@@ -241,6 +254,15 @@ def write_report(results: Path, out_dir: Path, images: Sequence[Path] = ()) -> d
     for img in images:
         rel = os.path.relpath(img, out_dir)
         lines += ["", f"![{img.stem}]({rel})"]
+    if not unroutable.empty:
+        lines += ["", "## Unroutable points (the layout check is not clean)", "",
+                  "| variant | DRC violations | LVS opens | LVS shorts | unconnected pins |",
+                  "|---|---:|---:|---:|---:|"]
+        for _i, r in unroutable.iterrows():
+            vals = [r.get(c) for c in CLEAN_METRICS]
+            lines.append(f"| {r['variant']} | " + " | ".join(
+                "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.0f}"
+                for v in vals) + " |")
     failed = frame[frame["status"] != "ok"]
     if not failed.empty:
         lines += ["", "## Failed variants", "", "| variant | reason |", "|---|---|"]

@@ -66,11 +66,14 @@ def test_write_compare_is_deterministic(tmp_path):
 
 
 def test_detail_table_lists_routing_clock_tree_and_slack_per_variant():
-    data = {CFET: {"route__wirelength": 49500.35, "route__vias": 297203, "route__shorts": 16425,
+    data = {CFET: {"route__wirelength": 49500.35, "route__vias": 297203, "finish__drc__count": 3,
+                   "finish__lvs__opens": 0, "finish__lvs__shorts": 1,
                    "globalroute__overflow": 0, "cts__buffers": 137,
                    "finish__timing__setup__ws": -0.379, "finish__timing__hold__ws": 0.0101},
             FFET_DUAL: {"route__wirelength": 45864.4, "finish__timing__hold__ws": float("nan")}}
     lines = detail_table(data, [CFET, FFET_DUAL])
-    assert lines[0].startswith("| variant | wirelength (um) | vias | shorts |")
-    assert lines[2] == "| CFET | 49500 | 297203 | 16425 | 0 | 137 | -0.379 | 0.010 |"
-    assert lines[3] == "| FFET, dual-sided signals | 45864 | n/a | n/a | n/a | n/a | n/a | n/a |"
+    assert lines[0].startswith("| variant | wirelength (um) | vias | DRC violations (KLayout) | "
+                               "LVS opens | LVS shorts |")
+    assert lines[2] == "| CFET | 49500 | 297203 | 3 | 0 | 1 | 0 | 137 | -0.379 | 0.010 |"
+    assert lines[3] == ("| FFET, dual-sided signals | 45864 | n/a | n/a | n/a | n/a | n/a | n/a | "
+                        "n/a | n/a |")

@@ -4,13 +4,15 @@ from ffet_flow.sweep.report import comparisons, pareto_front, write_report
 from ffet_flow.sweep.table import write_tables
 
 
-def _record(arch, sides, layers, density, util, fmax, power, area, status="ok"):
+def _record(arch, sides, layers, density, util, fmax, power, area, status="ok", drc=0):
     keys = {"arch": arch, "signal_sides": sides, "layers_front": layers, "layers_back": layers,
             "input_pin_density": density, "utilization": util, "tech": f"pdk/{arch}.toml"}
     metrics = {} if status != "ok" else {
         "finish__timing__fmax": fmax, "finish__power__total": power, "design__core__area": area,
         "route__wirelength__front": 100.0 * layers, "route__wirelength__back": 50.0,
-        "globalroute__overflow__front": max(0, 6 - layers), "globalroute__overflow__back": 0}
+        "globalroute__overflow__front": max(0, 6 - layers), "globalroute__overflow__back": 0,
+        "finish__drc__count": drc, "finish__lvs__opens": 0, "finish__lvs__shorts": 0,
+        "finish__lvs__unconnected": 0}
     return {"variant": f"{arch}-{sides}-{layers}-{density}-{util}", "keys": keys,
             "status": status, "error": "" if status == "ok" else "route: no layers",
             "metrics": metrics, "seconds": 1.0}
@@ -43,6 +45,24 @@ def test_comparisons_compute_ratios_against_cfet(tmp_path):
     # interpolation between (80, 1.2 GHz) and (112, 1.1 GHz) at CFET's 100: 1.1375 GHz
     assert abs(equal_area - 13.75) < 1e-6
     assert abs(dual - 100 * (1.35 / 1.2 - 1)) < 1e-6
+
+
+def test_points_whose_layout_is_not_clean_are_unroutable_and_left_out(tmp_path):
+    from ffet_flow.sweep.report import classify
+    from ffet_flow.sweep.table import read_results
+
+    recs = _records()
+    # an unclean CFET point at the same settings, far faster: it must not be the reference
+    recs.append(_record("cfet", "front", 12, 0.0, 0.7, 9.0e9, 1.0e-3, 100.0, drc=12))
+    recs[-1]["variant"] += "-dirty"
+    write_tables(recs, tmp_path)
+    frame = classify(read_results(tmp_path))
+    assert frame["routable"].sum() == len(frame[frame["status"] == "ok"]) - 1
+    rows = {what: ours for what, ours, _ in comparisons(frame)}
+    fmax = next(v for k, v in rows.items() if k.startswith("frequency, equal util"))
+    assert round(fmax, 6) == 20.0  # against the clean CFET point only
+    text = write_report(tmp_path, tmp_path / "report")["markdown"].read_text()
+    assert "Unroutable points" in text and "cfet-front-12-0.0-0.7-dirty | 12 |" in text
 
 
 def test_report_builds_with_failed_variants(tmp_path):

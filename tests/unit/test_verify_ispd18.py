@@ -27,7 +27,6 @@ def test_openroad_reference_is_clean():
     assert result.drc.not_checked == []
     lvs = result.lvs
     assert (lvs.opens, lvs.shorts, lvs.unconnected, lvs.nets) == (0, 0, 0, 11)
-    assert result.seconds["total"] < 10
 
 
 def test_a_moved_wire_is_an_open_off_its_track(tmp_path):
