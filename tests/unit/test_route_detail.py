@@ -179,36 +179,32 @@ def test_two_runs_of_a_net_closer_than_the_claim_radius_are_joined(rules):
     assert _runs([3, 4, 12, 13], {3, 12}, win, lambda a, b: True) == [(3, 4), (12, 13)]
 
 
+def _jit_case(tmp: str) -> str:
+    """Route two crossing nets on a small graph; the nodes of each (run in a subprocess)."""
+    import json
+
+    cfg = load_config([ROOT / "pdk" / "ffet.toml"], set_items=["layers_front=5"])
+    write_pdk(cfg, tmp)
+    r = side_rules(read_lef([f"{tmp}/tech_front.lef"]), "front", {"M1", "M2", "M3", "M4"})
+    g = _graph(r, (1020, 840))
+    n = lambda i, j: g.node(0, i, j)  # noqa: E731
+    t = {"a": [Terminal("p", np.array([n(2, 7)]), ("",)), Terminal("q", np.array([n(12, 7)]), ("",))],
+         "b": [Terminal("r", np.array([n(7, 2)]), ("",)), Terminal("s", np.array([n(7, 12)]), ("",))]}
+    res = detail_route(g, t, {"a": 1, "b": 2}, DetailOptions(max_iterations=3))
+    return json.dumps({k: [int(v) for v in w.nodes] for k, w in sorted(res.wiring.items())})
+
+
 def test_the_python_path_routes_like_the_compiled_one(tmp_path):
     """The kernels run as plain Python with FFET_NO_JIT=1 (numba's subset): same result."""
-    script = tmp_path / "r.py"
-    script.write_text(
-        "import sys, json, numpy as np\n"
-        "sys.path.insert(0, %r)\n"
-        "import tests.unit.test_route_detail as T\n"
-        "from ffet_flow.commands.pdk import write_pdk\n"
-        "from ffet_flow.config import load_config\n"
-        "from ffet_flow.io.lef import read_lef\n"
-        "from ffet_flow.route.rules import side_rules\n"
-        "from ffet_flow.route.access import Terminal\n"
-        "from ffet_flow.route.detailed import detail_route, DetailOptions\n"
-        "cfg = load_config([T.ROOT / 'pdk' / 'ffet.toml'], set_items=['layers_front=5'])\n"
-        "write_pdk(cfg, %r)\n"
-        "r = side_rules(read_lef([%r + '/tech_front.lef']), 'front', {'M1','M2','M3','M4'})\n"
-        "g = T._graph(r, (1020, 840))\n"
-        "n = lambda i, j: g.node(0, i, j)\n"
-        "t = {'a': [Terminal('p', np.array([n(2, 7)]), ('',)), Terminal('q', np.array([n(12, 7)]), ('',))],\n"
-        "     'b': [Terminal('r', np.array([n(7, 2)]), ('',)), Terminal('s', np.array([n(7, 12)]), ('',))]}\n"
-        "res = detail_route(g, t, {'a': 1, 'b': 2}, DetailOptions(max_iterations=3))\n"
-        "print(json.dumps({k: [int(v) for v in w.nodes] for k, w in sorted(res.wiring.items())}))\n"
-        % (str(ROOT), str(tmp_path), str(tmp_path)))
+    code = ("import sys; import tests.unit.test_route_detail as T; "
+            f"print(T._jit_case({str(tmp_path)!r}))")
     outs = []
     for jit in ("", "1"):
         env = dict(os.environ)
         env.pop("FFET_NO_JIT", None)
         if jit:
             env["FFET_NO_JIT"] = jit
-        run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                             env=env, check=True)
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=env, check=True, cwd=ROOT)
         outs.append(run.stdout)
     assert outs[0] == outs[1] and outs[0].strip()
