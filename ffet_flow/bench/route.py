@@ -139,7 +139,7 @@ def riscv32(ctx: BenchContext) -> dict:
         if variant == "ffet_dual":
             out["route.riscv32.seconds"] = m.get("route__runtime__seconds")
             out["route.riscv32.detail.seconds"] = round(sum(
-                m.get(f"detailedroute__runtime__seconds__{s}", 0.0) for s in ("front", "back")),
+                m.get(f"detailedroute__runtime__{s}__seconds", 0.0) for s in ("front", "back")),
                 3)
             out["drc.riscv32.seconds"] = m.get("drc__runtime__seconds")
     return out

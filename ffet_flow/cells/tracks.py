@@ -100,10 +100,29 @@ class TrackPlanner:
             # pins spread over the free tracks, so that each can grow for access
             t0, n0 = assign_tracks(ivs0[side], len(self.grids[side].tracks),
                                    self.lay[side].spacing, spread=True)
+            t0 = self._pins_inside(side, t0, n0, choice)
             t2, n2 = (assign_tracks(ivs2[side], 0, self.up_layer[side].spacing) if ivs2[side]
                       else ({}, 0))
             res[side] = (t0, n0, t2, n2, ivs0[side], ivs2[side])
         return res
+
+    def _pins_inside(self, side: str, t0: dict[str, int], n0: int,
+                     choice: Mapping[str, NetPlan]) -> dict[str, int]:
+        """Move the tracks carrying the most pins nearest the middle of the cell: a pin on a
+        track at the cell's edge is an M1 pitch or two from the pins of the cell in the next
+        row, and two via pads on one M1 track cannot come that close (end-of-line rule)."""
+        tracks = self.grids[side].tracks
+        if n0 > len(tracks) or not t0:
+            return t0
+        pins: dict[int, int] = {}
+        for key, t in t0.items():
+            plan = choice.get(key.split("@", 1)[0])
+            if plan is not None and side in plan.pin_sides:
+                pins[t] = pins.get(t, 0) + 1
+        used = sorted(set(t0.values()), key=lambda t: (-pins.get(t, 0), t))
+        inner = sorted(range(len(tracks)), key=lambda i: (abs(2 * tracks[i] - self.height), i))
+        perm = {t: inner[r] for r, t in enumerate(used)}
+        return {k: perm[v] for k, v in t0.items()}
 
     def stub_conflicts(self, res, up: Mapping[str, set]) -> int:
         """Pairs of level-1 stubs of different nets closer than the level-1 spacing."""

@@ -39,6 +39,8 @@ class DetailOptions:
     level1_cost: float = 3.0  # cost per dbu of wire on level 1 (over the pins), others 1
     off_guide_cost: float = 1.0  # extra cost factor off the global route's layers
     guide_iterations: int = 2  # passes confined to the 2D guide; later ones only prefer it
+    hist_scale: bool = True  # history grows with the conflict cost (else by hist_cost)
+    rip_after: int = 1  # from this pass on, neighbours of conflicts are rerouted too
     rip_tracks: int = 2  # nets this many tracks ...
     rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
     max_expand: int = 2_000_000
@@ -264,11 +266,12 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
                      f"{time.perf_counter() - t0:.1f} s")
         if not conflicts:
             break
-        # history in units of today's conflict cost, so that it keeps pace with it
-        s.hist[conflict_nodes] += occ_cost / o.hist_cost
+        # history in units of today's conflict cost (hist_scale) or of hist_cost
+        s.hist[conflict_nodes] += (occ_cost / o.hist_cost) if o.hist_scale else 1.0
         occ_cost *= o.occ_growth
-        again = set(conflicts) | _neighbours(g, wiring, names, conflict_nodes, o.rip_tracks,
-                                             o.rip_stops)
+        again = set(conflicts)
+        if it + 1 >= o.rip_after:  # the nets around stubborn conflicts may hold the way out
+            again |= _neighbours(g, wiring, names, conflict_nodes, o.rip_tracks, o.rip_stops)
         todo = [n for n in order if n in again]
     unreached = [n for n in names if wiring[n].unreached]
     for n in unreached:

@@ -85,15 +85,21 @@ def search(base, nst, soff, toff, stops, tracks, horiz, up_tr, up_st, dn_tr, dn_
     ty0 = tx0
     tx1 = -tx0
     ty1 = -tx0
+    tk0 = nl
+    tk1 = -1
     for q in range(len(targets)):
         t = targets[q]
         tmark[t] = stamp
         tpin[t] = target_pin[q]
-        _k, _i, _j, x, y = _coords(t, base, nst, soff, toff, stops, tracks, horiz, nl)
+        tk, _i, _j, x, y = _coords(t, base, nst, soff, toff, stops, tracks, horiz, nl)
         tx0 = min(tx0, x)
         ty0 = min(ty0, y)
         tx1 = max(tx1, x)
         ty1 = max(ty1, y)
+        tk0 = min(tk0, tk)
+        tk1 = max(tk1, tk)
+    # the heuristic: the Manhattan distance to the targets' box, plus a via per layer between
+    # the node's layer and the targets' (a lower bound: each via changes one layer)
     heap = [(0.0, 0.0, np.int64(0))]
     heap.pop()
     for q in range(len(sources)):
@@ -104,8 +110,9 @@ def search(base, nst, soff, toff, stops, tracks, horiz, up_tr, up_st, dn_tr, dn_
         seen[s] = stamp
         dist[s] = g0
         prev[s] = -1
-        _k, _i, _j, x, y = _coords(s, base, nst, soff, toff, stops, tracks, horiz, nl)
+        sk, _i, _j, x, y = _coords(s, base, nst, soff, toff, stops, tracks, horiz, nl)
         h = float(max(tx0 - x, 0, x - tx1) + max(ty0 - y, 0, y - ty1))
+        h += via_cost * max(tk0 - sk, 0, sk - tk1)
         heapq.heappush(heap, (g0 + weight * h, g0, s))
     expanded = 0
     while len(heap):
@@ -176,6 +183,7 @@ def search(base, nst, soff, toff, stops, tracks, horiz, up_tr, up_st, dn_tr, dn_
                 dist[m] = ng
                 prev[m] = n
                 h = float(max(tx0 - mx, 0, mx - tx1) + max(ty0 - my, 0, my - ty1))
+                h += via_cost * max(tk0 - km, 0, km - tk1)
                 heapq.heappush(heap, (ng + weight * h, ng, m))
     return -1, -1, expanded
 

@@ -230,7 +230,7 @@ def _global_metrics(m: dict, side: str, gr: GlobalRouting, sg: SideGrid, dbu: in
         np.maximum(d - c, 0).sum() for d, c in zip(gr.demand, sg.capacity, strict=True)))
     m[f"globalroute__overflow2d__{side}"] = gr.overflow_2d
     m[f"globalroute__iterations__{side}"] = gr.iterations
-    m[f"globalroute__runtime__seconds__{side}"] = round(seconds, 3)
+    m[f"globalroute__runtime__{side}__seconds"] = round(seconds, 3)
     m[f"route__layers__{side}"] = len(sg.layers)
 
 
@@ -249,7 +249,7 @@ def _detail_metrics(m: dict, side: str, res: DetailResult, wiring: SideWiring, r
     m[f"route__opens__{side}"] = int(sum(1 for w in res.wiring.values() if w.unreached))
     m[f"route__patches__{side}"] = wiring.patches
     m[f"detailedroute__iterations__{side}"] = res.iterations
-    m[f"detailedroute__runtime__seconds__{side}"] = round(seconds, 3)
+    m[f"detailedroute__runtime__{side}__seconds"] = round(seconds, 3)
 
 
 def write_congestion_maps(result: RouteResult, out_dir: Path) -> list[Path]:

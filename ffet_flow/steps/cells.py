@@ -28,7 +28,7 @@ class CellsStep(Step):
     name = "cells"
     inputs: ClassVar[tuple[str, ...]] = ()
     outputs: ClassVar[Mapping[str, str]] = {**LIB_FILES, "synth_lib": "cells_synth.lib"}
-    version = 3  # pins widened and spread for router access; site residues in pins.json
+    version = 4  # pins widened, spread (pin-heavy tracks in the middle) for router access; site residues
 
     def config_keys(self, config) -> list[str]:
         return [k for k in config.keys_for_step(self.name) if k != "char_jobs"]
