@@ -11,7 +11,8 @@ from ffet_flow.commands._common import add_tech_args
 from ffet_flow.flow import BUILD, STEP_NAMES, run_flow, select_steps, setup_flow
 from ffet_flow.log import get_logger, warnings_seen
 
-HELP = "run the flow (pdk, cells, synth, floorplan, place, route, extract, sta) for a design"
+HELP = ("run the flow (pdk, cells, synth, floorplan, place, cts, tracks, route, drc, extract, "
+        "sta) for a design")
 
 #: headline metrics printed at the end of a run: (name, label, scale, unit shown)
 HEADLINE = (("finish__timing__fmax", "fmax", 1e-6, "MHz"),

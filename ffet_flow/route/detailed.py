@@ -29,17 +29,19 @@ from ffet_flow.route.trackgraph import BLOCKED, FREE, TrackGraph
 @dataclass(frozen=True)
 class DetailOptions:
     max_iterations: int = 40
-    via_cost: float = 0.0  # dbu; 0 = two pitches of the level-2 layer
+    via_cost: float = 0.0  # dbu; 0 = via_pitches pitches of the level-2 layer
+    via_pitches: float = 10.0
     occ_cost: float = 0.0  # dbu per claim; 0 = 8 level-2 pitches, then grows per iteration
     occ_growth: float = 1.5
     hist_cost: float = 0.0  # dbu per unit of history; 0 = 4 level-2 pitches
     pin_cost: float = 0.0  # dbu to enter the claim window of another net's pin; 0 = 8 pitches
     weight: float = 1.5  # A* heuristic weight of the first pass (reroutes are exact)
     box_margin: int = 0  # dbu around a net's pins for its search box; 0 = 8 level-2 pitches
-    level1_cost: float = 3.0  # cost per dbu of wire on level 1 (over the pins), others 1
+    level1_cost: float = 8.0  # cost per dbu of wire on level 1 (over the pins), others 1
     off_guide_cost: float = 1.0  # extra cost factor off the global route's layers
     guide_iterations: int = 2  # passes confined to the 2D guide; later ones only prefer it
     hist_scale: bool = True  # history grows with the conflict cost (else by hist_cost)
+    marker_share: float = 0.5  # share of a conflict's history put on the nodes around it
     rip_after: int = 1  # from this pass on, neighbours of conflicts are rerouted too
     rip_tracks: int = 2  # nets this many tracks ...
     rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
@@ -133,7 +135,7 @@ def _defaults(g: TrackGraph, o: DetailOptions) -> DetailOptions:
     pitch = _pitch2(g)
     from dataclasses import replace
 
-    return replace(o, via_cost=o.via_cost or 2.0 * pitch, occ_cost=o.occ_cost or 8.0 * pitch,
+    return replace(o, via_cost=o.via_cost or o.via_pitches * pitch, occ_cost=o.occ_cost or 8.0 * pitch,
                    hist_cost=o.hist_cost or 4.0 * pitch, pin_cost=o.pin_cost or 8.0 * pitch,
                    box_margin=o.box_margin or 8 * pitch)
 
@@ -267,7 +269,12 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
         if not conflicts:
             break
         # history in units of today's conflict cost (hist_scale) or of hist_cost
-        s.hist[conflict_nodes] += (occ_cost / o.hist_cost) if o.hist_scale else 1.0
+        step = (occ_cost / o.hist_cost) if o.hist_scale else 1.0
+        # and a share of it on the area around each conflict (like a DRC marker's cost): a
+        # net that is not in conflict but holds the only way out of one then feels it too
+        if o.marker_share > 0:
+            s.hist[_around(g, conflict_nodes, o.rip_tracks, o.rip_stops)] += o.marker_share * step
+        s.hist[conflict_nodes] += step
         occ_cost *= o.occ_growth
         again = set(conflicts)
         if it + 1 >= o.rip_after:  # the nets around stubborn conflicts may hold the way out
@@ -342,6 +349,20 @@ def _gap(p: tuple[np.ndarray, np.ndarray], tx: np.ndarray, ty: np.ndarray) -> fl
     return float(np.min(np.abs(px[:, None] - tx[None, :]) + np.abs(py[:, None] - ty[None, :])))
 
 
+def _around(g: TrackGraph, nodes: np.ndarray, d_tracks: int, d_stops: int) -> np.ndarray:
+    """The nodes within `d_tracks` tracks and `d_stops` stops of the given ones, same layer."""
+    if not len(nodes):
+        return np.zeros(0, dtype=np.int64)
+    k, i, j = g.decode(nodes)
+    out = []
+    for dk in range(-d_tracks, d_tracks + 1):
+        for dj in range(-d_stops, d_stops + 1):
+            ii, jj = i + dk, j + dj
+            ok = (ii >= 0) & (ii < g.ntr[k]) & (jj >= 0) & (jj < g.nst[k])
+            out.append(g.base[k[ok]] + ii[ok] * g.nst[k[ok]] + jj[ok])
+    return np.unique(np.concatenate(out))
+
+
 def _neighbours(g: TrackGraph, wiring: Mapping[str, NetWiring], names: Sequence[str],
                 nodes: np.ndarray, d_tracks: int, d_stops: int) -> set[str]:
     """Nets with wiring within `d_tracks` tracks and `d_stops` stops of the given nodes (on the
@@ -353,15 +374,8 @@ def _neighbours(g: TrackGraph, wiring: Mapping[str, NetWiring], names: Sequence[
         w = wiring.get(n)
         if w is not None and len(w.nodes):
             who[w.nodes] = idx
-    k, i, j = g.decode(nodes)
-    near: set[int] = set()
-    for dk in range(-d_tracks, d_tracks + 1):
-        for dj in range(-d_stops, d_stops + 1):
-            ii, jj = i + dk, j + dj
-            ok = (ii >= 0) & (ii < g.ntr[k]) & (jj >= 0) & (jj < g.nst[k])
-            m = g.base[k[ok]] + ii[ok] * g.nst[k[ok]] + jj[ok]
-            near.update(int(v) for v in np.unique(who[m]) if v >= 0)
-    return {names[v] for v in near}
+    near = who[_around(g, nodes, d_tracks, d_stops)]
+    return {names[v] for v in np.unique(near[near >= 0]).tolist()}
 
 
 def _conflicts(s: _Search, wiring: Mapping[str, NetWiring], names: Sequence[str]

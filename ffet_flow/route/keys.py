@@ -14,6 +14,9 @@ KEYS = [
     Key("route_detail_iterations", "int", 40, "detailed routing: rip-up and reroute iteration "
         "limit (negotiated congestion on the track graph)", min=1, max=1000, steps=ROUTE_STEPS,
         group="route"),
+    Key("route_via_cost", "float", 10.0, "detailed routing: cost of a via in pitches of the "
+        "second routing layer (higher: fewer vias, more wire on the layer over the pins)",
+        min=0.1, max=100.0, steps=ROUTE_STEPS, group="route"),
     Key("route_capacity_adjustment", "float", 0.0, "fraction of every layer's tracks withheld "
         "from global routing (OpenROAD's layer adjustment)", min=0.0, max=0.95,
         steps=ROUTE_STEPS, sweep=True, group="route"),

@@ -53,6 +53,7 @@ class RouteOptions:
     gcell_size: int = 0  # dbu; overrides gcell_rows when set
     detail: bool = True  # detailed routing (False: global routing and its figures only)
     detail_iterations: int = 40  # detailed rip-up and reroute iterations
+    via_cost: float = 10.0  # detailed routing: a via's cost in level-2 pitches
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def route_design(design: Design, lib: Library, routable: Mapping[str, Collection
         terms = side_terminals(design, lib, graph, rules, net_ids, source)
         say = progress or (lambda msg, s=side: log.info("%s side: %s", s, msg))
         res = detail_route(graph, terms, net_ids,
-                           DetailOptions(max_iterations=options.detail_iterations),
+                           DetailOptions(max_iterations=options.detail_iterations,
+                                         via_pitches=options.via_cost),
                            progress=say, guides=gr.guides, gcells=(grid.nx, grid.ny))
         details[side] = res
         wiring = side_wiring(graph, rules, res.wiring, terms, net_ids)

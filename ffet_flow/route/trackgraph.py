@@ -96,6 +96,9 @@ class TrackGraph:
         self.owner = np.full(int(self.base[-1]), FREE, dtype=np.int32)
         self._near: np.ndarray | None = None  # pin marks before finish_marks
         self._touch: np.ndarray | None = None
+        # per node blocked for being near pin shapes of one net only: that net (else -1); the
+        # wiring may fill a same-net gap there (the metal joins that net's own)
+        self.near_net = np.full(0, -1, dtype=np.int32)
         self.tr_gc = np.zeros(len(self.tracks_flat), dtype=np.int32)
         self.st_gc = np.zeros(len(self.stops_flat), dtype=np.int32)
 
@@ -171,6 +174,8 @@ class TrackGraph:
         near, touch = self._near, self._touch
         own = np.where((touch >= 0) & ((near == touch) | (near == FREE)), touch,
                        np.where(near != FREE, BLOCKED, FREE)).astype(np.int32)
+        self.near_net = np.where((self.owner != BLOCKED) & (own == BLOCKED) & (near >= 0)
+                                 & (touch == FREE), near, -1).astype(np.int32)
         self.owner = np.where(self.owner == BLOCKED, BLOCKED, own).astype(np.int32)
         self._near = self._touch = None
 

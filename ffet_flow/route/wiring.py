@@ -33,17 +33,20 @@ class SideWiring:
 
 
 def _runs(stops_used: Sequence[int], edges: set[int], window_hi: np.ndarray,
-          free: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+          free: Callable[[int, int], bool],
+          close: Callable[[int, int], bool] = lambda a, b: False) -> list[tuple[int, int]]:
     """Maximal runs (first stop, last stop) of a track's used stops, joined where the net's
     paths step from stop j to j + 1 (edge j), and where two runs of the net come closer than
-    the claim radius (`window_hi[j]`: the last stop inside stop j's window) and the stops
-    between them are `free` for the net: their line ends would face each other closer than
-    the end-of-line spacing, so the gap is filled (same net: only a little more metal)."""
+    the claim radius (`window_hi[j]`: the last stop inside stop j's window) or their metal ends
+    are `close` (nearer than the end-of-line spacing), and the stops between them are `free`
+    for the net: their line ends would face each other too close, so the gap is filled (same
+    net: only a little more metal)."""
     out: list[tuple[int, int]] = []
     for j in sorted(set(stops_used)):
         if out and j - 1 == out[-1][1] and (j - 1) in edges:
             out[-1] = (out[-1][0], j)
-        elif out and j <= window_hi[out[-1][1]] and free(out[-1][1] + 1, j - 1):
+        elif (out and (j <= window_hi[out[-1][1]] or close(out[-1][1], j))
+              and free(out[-1][1] + 1, j - 1)):
             out[-1] = (out[-1][0], j)
         else:
             out.append((j, j))
@@ -121,9 +124,20 @@ def side_wiring(g: TrackGraph, rules: SideRules, wiring: Mapping[str, NetWiring]
 
             def free(a: int, b: int, row=row, nid=net_ids[net]) -> bool:
                 own = g.owner[row + a: row + b + 1]
-                return bool(np.all((own == FREE) | (own == nid)))
+                ok = (own == FREE) | (own == nid)
+                if len(g.near_net) and not ok.all():  # next to the net's own pin only
+                    ok |= g.near_net[row + a: row + b + 1] == nid
+                return bool(np.all(ok))
 
-            for a, b in _runs(js, edges[(k, i)], win, free):
+            reach = m.eol_spacing  # line ends nearer than this face each other too close
+
+            def close(a: int, b: int, k=k, i=i, level=level, half=half, stops=stops,
+                      reach=reach, pads=via_at) -> bool:
+                end_a = int(stops[a]) + _pad_reach(rules, level, pads.get((k, i, a), ()), half)
+                start_b = int(stops[b]) - _pad_reach(rules, level, pads.get((k, i, b), ()), half)
+                return start_b - end_a < reach
+
+            for a, b in _runs(js, edges[(k, i)], win, free, close):
                 lo_ext = _pad_reach(rules, level, via_at.get((k, i, a), ()), half)
                 hi_ext = _pad_reach(rules, level, via_at.get((k, i, b), ()), half)
                 s0, s1 = int(stops[a]), int(stops[b])

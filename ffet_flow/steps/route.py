@@ -32,7 +32,8 @@ class RouteStep(Step):
         options = RouteOptions(gcell_rows=cfg.route_gcell_rows,
                                max_iterations=cfg.route_max_iterations,
                                adjustment=cfg.route_capacity_adjustment,
-                               detail_iterations=cfg.route_detail_iterations)
+                               detail_iterations=cfg.route_detail_iterations,
+                               via_cost=cfg.route_via_cost)
         result = route_design(design, lib, routable, options, source=str(ctx.inputs["placed_def"]),
                               residues=read_residues(ctx.inputs["pins_json"]))
         write_def(design, self.out(ctx, "routed_def"))

@@ -29,6 +29,7 @@ COMMON_SET = (f"cell_list={TINY_CELLS}", "char_slews=0.004,0.02,0.1", "char_load
 #: variant -> (tech file, --set items)
 VARIANTS = {
     "ffet_dual": ("pdk/ffet.toml", ("signal_sides=both",)),
+    "ffet_single": ("pdk/ffet.toml", ("signal_sides=front",)),
     "cfet": ("pdk/cfet.toml", ()),
 }
 
