@@ -147,8 +147,8 @@ def riscv32(ctx: BenchContext) -> dict:
 
 def layers_curve(ctx: BenchContext) -> dict:
     """The same placement routed with fewer layers per side, for each main-job variant:
-    global overflow, wirelength and the layout check per point, and the fewest layers per side
-    that still route clean."""
+    global overflow, wirelength and the layout check per point, down to the first point that
+    does not route clean, and the fewest layers per side that still do."""
     curve: dict = {}
     fewest: dict = {}
     for variant, (tech, sets) in MAIN_VARIANTS.items():
@@ -164,8 +164,9 @@ def layers_curve(ctx: BenchContext) -> dict:
                 "wirelength_um": m.get("route__wirelength"),
                 "drc": m.get("finish__drc__count"), "lvs_opens": m.get("finish__lvs__opens"),
                 "lvs_shorts": m.get("finish__lvs__shorts"), "clean": clean}
-            if clean:
-                fewest[variant] = n
+            if not clean:  # fewer layers only route worse: the curve of this variant ends
+                break
+            fewest[variant] = n
     out = {"route.layers_curve": curve}
     for variant, n in fewest.items():
         out[f"route.layers_curve.{variant}.fewest_clean"] = n
