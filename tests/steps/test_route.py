@@ -89,6 +89,22 @@ def test_the_independent_checker_finds_the_layout_clean_on_both_sides(routed):
     assert res.metrics["route__violations"] == result.drc.count == 0
 
 
+@pytest.mark.tool
+def test_the_routers_count_and_the_checkers_agree_on_an_unfinished_route(tmp_path_factory):
+    """One greedy pass on a denser placement leaves conflicts: the router must say so, and the
+    checker must find violations on the same sides (neither may call the layout clean alone)."""
+    from ffet_flow.verify import check_layout
+
+    _, arts, res = _run(tmp_path_factory.mktemp("r1"), "route_detail_iterations=1",
+                        "utilization=0.8")
+    result = check_layout(res.outputs["routed_def"], [arts["tech_lef"], arts["cells_lef"]],
+                          netlist=arts["netlist"])
+    m = res.metrics
+    assert m["route__violations"] > 0 and result.drc.count > 0
+    for side in ("front", "back"):
+        assert (m[f"route__violations__{side}"] > 0) == (sum(result.drc.by_side.get(side, {}).values()) > 0), side
+
+
 def test_removing_layers_raises_overflow_monotonically(tmp_path_factory):
     base = tmp_path_factory.mktemp("curve")
     overflow = []
