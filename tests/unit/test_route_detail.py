@@ -208,3 +208,18 @@ def test_the_python_path_routes_like_the_compiled_one(tmp_path):
                              env=env, check=True, cwd=ROOT)
         outs.append(run.stdout)
     assert outs[0] == outs[1] and outs[0].strip()
+
+
+def test_same_net_runs_join_where_their_line_ends_would_face_too_close():
+    from ffet_flow.route.wiring import _runs
+
+    window = np.array([0, 1, 2, 3, 4, 5, 6, 7])  # each stop's claim window: itself only
+    always = lambda a, b: True  # noqa: E731
+    # stops 1 and 3 of one net, no path between them: two runs, unless their metal is close
+    assert _runs([1, 3], set(), window, always) == [(1, 1), (3, 3)]
+    assert _runs([1, 3], set(), window, always, lambda a, b: b - a <= 2) == [(1, 3)]
+    # ... and only where the stops between are the net's to fill
+    assert _runs([1, 3], set(), window, lambda a, b: False, lambda a, b: True) == \
+        [(1, 1), (3, 3)]
+    # a path step joins regardless
+    assert _runs([1, 2, 5], {1}, window, always) == [(1, 2), (5, 5)]
