@@ -26,10 +26,10 @@ import numpy as np
 from ffet_flow.errors import ConfigError, Issue
 from ffet_flow.io.def_ import Design, orient_rect
 from ffet_flow.io.lef import Library, Macro, layer_side
+from ffet_flow.route.nets import POWER_USES, cell_pin
 from ffet_flow.route.rules import SideRules
 from ffet_flow.route.trackgraph import BLOCKED, TrackGraph
 
-POWER_USES = ("POWER", "GROUND")
 Rect = tuple[int, int, int, int]
 
 
@@ -222,22 +222,10 @@ def side_terminals(design: Design, lib: Library, graph: TrackGraph, rules: SideR
                 if t is not None:
                     terms.append(t)
                 continue
-            ci = index.get(comp)
-            if ci is None:
-                issues.append(Issue(source, f"net {net.name}", comp, "component not in COMPONENTS"))
+            found = cell_pin(design, index, lib, net.name, comp, pin, side, source, issues)
+            if found is None:
                 continue
-            macro = lib.macros.get(comps.macros[ci])
-            if macro is None:
-                issues.append(Issue(source, f"component {comp}", comps.macros[ci],
-                                    "cell not in the library LEF"))
-                continue
-            mpin = macro.pins.get(pin)
-            if mpin is None:
-                issues.append(Issue(source, f"net {net.name}", f"{comp}/{pin}",
-                                    f"cell {macro.name} has no such pin"))
-                continue
-            if mpin.use.upper() in POWER_USES or mpin.side not in (side, "both"):
-                continue
+            ci, macro, mpin = found
             o, x, y = comps.orients[ci], int(comps.x[ci]), int(comps.y[ci])
             shapes = [(la, placed_rect(r, macro, o, x, y)) for la, r in mpin.shapes
                       if layer_side(la) == side]

@@ -34,6 +34,31 @@ def _place_point(px: int, py: int, w: int, h: int, orient: str, x: int, y: int) 
     return x + qx - bx0, y + qy - by0
 
 
+def cell_pin(design: Design, index: Mapping[str, int], lib: Library, net: str, comp: str,
+             pin: str, side: str, source: str, issues: list[Issue]):
+    """(component index, macro, LEF pin) of a net's connection `comp/pin` when it is a signal
+    pin with shapes on `side`'s terminal list; None otherwise, with an issue for bad input (a
+    component, cell or pin the DEF and LEF do not have)."""
+    comps = design.components
+    i = index.get(comp)
+    if i is None:
+        issues.append(Issue(source, f"net {net}", comp, "component not in COMPONENTS"))
+        return None
+    macro = lib.macros.get(comps.macros[i])
+    if macro is None:
+        issues.append(Issue(source, f"component {comp}", comps.macros[i],
+                            "cell not in the library LEF"))
+        return None
+    mpin = macro.pins.get(pin)
+    if mpin is None:
+        issues.append(Issue(source, f"net {net}", f"{comp}/{pin}",
+                            f"cell {macro.name} has no such pin"))
+        return None
+    if mpin.use.upper() in POWER_USES or mpin.side not in (side, "both"):
+        return None
+    return i, macro, mpin
+
+
 def side_nets(design: Design, lib: Library, side: str, levels: Mapping[str, int],
               source: str = "DEF") -> dict[str, list[PinPoint]]:
     """{net: access points of its pins on `side`} for every signal net (sorted by net name).
@@ -68,22 +93,10 @@ def side_nets(design: Design, lib: Library, side: str, levels: Mapping[str, int]
                 points.append(PinPoint(p.x + (r[0] + r[2]) // 2, p.y + (r[1] + r[3]) // 2,
                                        levels[layer], f"PIN/{pin}"))
                 continue
-            i = index.get(comp)
-            if i is None:
-                issues.append(Issue(source, f"net {net.name}", comp, "component not in COMPONENTS"))
+            found = cell_pin(design, index, lib, net.name, comp, pin, side, source, issues)
+            if found is None:
                 continue
-            macro = lib.macros.get(comps.macros[i])
-            if macro is None:
-                issues.append(Issue(source, f"component {comp}", comps.macros[i],
-                                    "cell not in the library LEF"))
-                continue
-            mpin = macro.pins.get(pin)
-            if mpin is None:
-                issues.append(Issue(source, f"net {net.name}", f"{comp}/{pin}",
-                                    f"cell {macro.name} has no such pin"))
-                continue
-            if mpin.use.upper() in POWER_USES or mpin.side not in (side, "both"):
-                continue
+            i, macro, mpin = found
             shapes = [(la, r) for la, r in mpin.shapes if layer_side(la) == side]
             if not shapes:
                 continue
