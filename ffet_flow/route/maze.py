@@ -23,13 +23,19 @@ BLOCKED = -2
 
 
 @njit(cache=True)
-def _coords(n, base, nst, soff, toff, stops, tracks, horiz, nl):
+def _decode(n, base, nst, nl):
+    """(layer, track, stop) of node n."""
     k = 0
     while k + 1 < nl and n >= base[k + 1]:
         k += 1
     rel = n - base[k]
     i = rel // nst[k]
-    j = rel - i * nst[k]
+    return k, i, rel - i * nst[k]
+
+
+@njit(cache=True)
+def _coords(n, base, nst, soff, toff, stops, tracks, horiz, nl):
+    k, i, j = _decode(n, base, nst, nl)
     s = stops[soff[k] + j]
     t = tracks[toff[k] + i]
     if horiz[k]:
@@ -41,12 +47,7 @@ def _coords(n, base, nst, soff, toff, stops, tracks, horiz, nl):
 def claim(nodes, sign, occ, base, nst, soff, win_lo, win_hi, nl):
     """Add (sign = 1) or remove (sign = -1) the claims of `nodes` (unique node ids)."""
     for n in nodes:
-        k = 0
-        while k + 1 < nl and n >= base[k + 1]:
-            k += 1
-        rel = n - base[k]
-        i = rel // nst[k]
-        j = rel - i * nst[k]
+        k, i, j = _decode(n, base, nst, nl)
         row = base[k] + i * nst[k]
         for jj in range(win_lo[soff[k] + j], win_hi[soff[k] + j] + 1):
             occ[row + jj] += sign
