@@ -53,7 +53,7 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
 
 run: $(STAMP)
-	$(FFET) main-job --design $(DESIGN)
+	$(FFET) main-job --design $(DESIGN) $(SET_ARGS)
 
 test: $(STAMP)
 	bash scripts/check-tools.sh
