@@ -85,16 +85,35 @@ def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{v:+.1f} %"
 
 
+CLEAN_KEYS = ("finish__drc__count", "finish__lvs__opens", "finish__lvs__shorts",
+              "finish__lvs__unconnected")
+
+
+def layout_status(m: Mapping[str, Any] | None) -> str:
+    """'clean' when the layout checker found no DRC or LVS error, 'NOT clean (...)' when it
+    found some, 'not checked' when the run has no checker figures."""
+    vals = [_num(m, k) for k in CLEAN_KEYS]
+    if any(v is None for v in vals):
+        return "not checked"
+    if not any(vals):
+        return "clean"
+    drc, opens, shorts, unconnected = (int(v) for v in vals)  # type: ignore[arg-type]
+    return (f"NOT clean (DRC {drc}, LVS opens {opens}, shorts {shorts}, "
+            f"unconnected {unconnected})")
+
+
 def variant_table(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str]) -> list[str]:
+    """Area, fmax and power per variant against CFET, with the layout check they come from
+    (a PPA figure of a layout that fails DRC or LVS says so in its row)."""
     base = runs.get(CFET)
-    lines = ["| variant | core area (um^2) | vs CFET | fmax (MHz) | vs CFET | power (mW) | "
-             "vs CFET | cell area (um^2) | utilization |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| variant | layout (DRC/LVS) | core area (um^2) | vs CFET | fmax (MHz) | vs CFET | "
+             "power (mW) | vs CFET | cell area (um^2) | utilization |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in order:
         m = runs[name]
         area, fmax, power = _num(m, AREA), _num(m, FMAX), _num(m, POWER)
         lines.append(
-            f"| {LABELS.get(name, name)} | {_fmt(area, '.2f')} | "
+            f"| {LABELS.get(name, name)} | {layout_status(m)} | {_fmt(area, '.2f')} | "
             f"{_pct(change_percent(area, _num(base, AREA)))} | "
             f"{_fmt(None if fmax is None else fmax / 1e6, '.1f')} | "
             f"{_pct(change_percent(fmax, _num(base, FMAX)))} | "
@@ -171,8 +190,10 @@ def write_compare(runs: Mapping[str, Mapping[str, Any]], out_dir: Path, *, desig
     write_chart(runs, order, paths["png"])
     lines = [f"# FFET vs CFET on {design}", "",
              "Each variant ran through the whole flow (pdk, cells, synth, floorplan, place, "
-             "cts, tracks, route, extract, sta). Ratios are against CFET; fmax is OpenSTA's minimum period "
-             "after routing and extraction, power is OpenSTA's total power.", "",
+             "cts, tracks, route, drc, extract, sta). Ratios are against CFET; fmax is OpenSTA's "
+             "minimum period after routing and extraction, power is OpenSTA's total power. A "
+             "figure is only as good as its layout: the layout column gives the KLayout check.",
+             "",
              *variant_table(runs, order), "",
              "## Routing, clock tree and slack", "", *detail_table(runs, order), "",
              "## Against the reference study", "",

@@ -12,6 +12,8 @@ from ffet_flow.report import (
     change_percent,
     comparison_rows,
     detail_table,
+    layout_status,
+    variant_table,
     write_compare,
 )
 
@@ -77,3 +79,20 @@ def test_detail_table_lists_routing_clock_tree_and_slack_per_variant():
     assert lines[2] == "| CFET | 49500 | 297203 | 3 | 0 | 1 | 0 | 137 | -0.379 | 0.010 |"
     assert lines[3] == ("| FFET, dual-sided signals | 45864 | n/a | n/a | n/a | n/a | n/a | n/a | "
                         "n/a | n/a |")
+
+
+def test_every_ppa_row_says_whether_its_layout_passed_the_checker():
+    clean = {"finish__drc__count": 0, "finish__lvs__opens": 0, "finish__lvs__shorts": 0,
+             "finish__lvs__unconnected": 0}
+    data = runs()
+    data[CFET].update(clean, finish__drc__count=4027, finish__lvs__shorts=310)
+    data[FFET_DUAL].update(clean)
+    assert layout_status(data[CFET]) == ("NOT clean (DRC 4027, LVS opens 0, shorts 310, "
+                                         "unconnected 0)")
+    assert layout_status(data[FFET_DUAL]) == "clean"
+    assert layout_status(data[FFET_SINGLE]) == "not checked"
+    lines = variant_table(data, [CFET, FFET_SINGLE, FFET_DUAL])
+    assert lines[0].startswith("| variant | layout (DRC/LVS) | core area")
+    assert lines[2].startswith("| CFET | NOT clean (DRC 4027,")
+    assert lines[3].startswith("| FFET, single-sided signals | not checked | 80.00 |")
+    assert lines[4].startswith("| FFET, dual-sided signals | clean | 80.00 |")
