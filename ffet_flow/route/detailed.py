@@ -40,11 +40,10 @@ class DetailOptions:
     level1_cost: float = 8.0  # cost per dbu of wire on level 1 (over the pins), others 1
     off_guide_cost: float = 1.0  # extra cost factor off the global route's layers
     guide_iterations: int = 2  # passes confined to the 2D guide; later ones only prefer it
-    hist_scale: bool = True  # history grows with the conflict cost (else by hist_cost)
     marker_share: float = 0.5  # share of a conflict's history put on the nodes around it
-    rip_after: int = 1  # from this pass on, neighbours of conflicts are rerouted too
     rip_tracks: int = 2  # nets this many tracks ...
     rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
+    # (that area also gets marker_share of the conflict's history)
     max_expand: int = 2_000_000
 
 
@@ -268,17 +267,16 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
                      f"{time.perf_counter() - t0:.1f} s")
         if not conflicts:
             break
-        # history in units of today's conflict cost (hist_scale) or of hist_cost
-        step = (occ_cost / o.hist_cost) if o.hist_scale else 1.0
-        # and a share of it on the area around each conflict (like a DRC marker's cost): a
-        # net that is not in conflict but holds the only way out of one then feels it too
-        if o.marker_share > 0:
-            s.hist[_around(g, conflict_nodes, o.rip_tracks, o.rip_stops)] += o.marker_share * step
+        # history in units of today's conflict cost, so that it keeps pace with it, and a
+        # share of it on the area around each conflict (like a DRC marker's cost): a net that
+        # is not in conflict but holds the only way out of one then feels it too
+        step = occ_cost / o.hist_cost
+        area = _around(g, conflict_nodes, o.rip_tracks, o.rip_stops)
+        s.hist[area] += o.marker_share * step
         s.hist[conflict_nodes] += step
         occ_cost *= o.occ_growth
-        again = set(conflicts)
-        if it + 1 >= o.rip_after:  # the nets around stubborn conflicts may hold the way out
-            again |= _neighbours(g, wiring, names, conflict_nodes, o.rip_tracks, o.rip_stops)
+        # the nets in that area may hold the way out: they are rerouted with the conflicting
+        again = set(conflicts) | _nets_at(g, wiring, names, area)
         todo = [n for n in order if n in again]
     unreached = [n for n in names if wiring[n].unreached]
     for n in unreached:
@@ -363,18 +361,17 @@ def _around(g: TrackGraph, nodes: np.ndarray, d_tracks: int, d_stops: int) -> np
     return np.unique(np.concatenate(out))
 
 
-def _neighbours(g: TrackGraph, wiring: Mapping[str, NetWiring], names: Sequence[str],
-                nodes: np.ndarray, d_tracks: int, d_stops: int) -> set[str]:
-    """Nets with wiring within `d_tracks` tracks and `d_stops` stops of the given nodes (on the
-    same layer): they may hold the way out of a conflict, so they are rerouted too."""
-    if not len(nodes) or (d_tracks == 0 and d_stops == 0):
+def _nets_at(g: TrackGraph, wiring: Mapping[str, NetWiring], names: Sequence[str],
+             nodes: np.ndarray) -> set[str]:
+    """Nets with wiring on any of `nodes`."""
+    if not len(nodes):
         return set()
     who = np.full(g.n_nodes, -1, dtype=np.int32)
     for idx, n in enumerate(names):
         w = wiring.get(n)
         if w is not None and len(w.nodes):
             who[w.nodes] = idx
-    near = who[_around(g, nodes, d_tracks, d_stops)]
+    near = who[nodes]
     return {names[v] for v in np.unique(near[near >= 0]).tolist()}
 
 
