@@ -92,6 +92,7 @@ class _Search:
         self.unit = 1.0
         self.weight = 1.0
         self.no_guide = np.zeros(0, dtype=np.uint8)
+        self.searches = [0, 0, 0, 0]  # A* searches per box tried (see _route_net)
 
     def node_cost(self, nodes: np.ndarray, net: int, o: DetailOptions,
                   occ_cost: float) -> np.ndarray:
@@ -232,6 +233,7 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
     conflicts: dict[str, int] = {}
     conflict_nodes = np.zeros(0, dtype=np.int64)
     it = 0
+    done = 0
     for it in range(max(1, o.max_iterations)):
         # the first pass is greedy (weighted A*: fast, within `weight` of the cheapest); the
         # reroutes are exact, so that no conflict is accepted to save a little search
@@ -264,7 +266,10 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
                     if c) + "]"
             progress(f"iteration {it + 1}: {len(todo)} nets routed, {len(conflicts)} in conflict "
                      f"({len(conflict_nodes)} nodes{per_layer}), "
-                     f"{time.perf_counter() - t0:.1f} s")
+                     f"{time.perf_counter() - t0:.1f} s; {sum(s.searches)} searches "
+                     f"({sum(s.searches[1:])} retried wider), {(expansions - done) / 1e6:.1f} M expansions")
+            done = expansions
+            s.searches = [0, 0, 0, 0]
         if not conflicts:
             break
         # history in units of today's conflict cost, so that it keeps pace with it, and a
@@ -317,10 +322,11 @@ def _route_net(s: _Search, nid: int, terms: Sequence[Terminal], box: np.ndarray,
         soft, hard = guides
         tries = [(box, hard)] if len(hard) else []
         tries += [(box, s.no_guide), (wide, s.no_guide), (die_box, s.no_guide)]
-        for bx, gd in tries:
+        for q, (bx, gd) in enumerate(tries):
             reached, pin, exp = s.run(nid, sources, source_cost, targets, tpin, bx, gd, soft, o,
                                       occ_cost, layer_cost)
             expansions += exp
+            s.searches[q] += 1
             if reached >= 0:
                 break
         remaining.discard(nxt)

@@ -128,38 +128,48 @@ def search(base, nst, soff, toff, stops, tracks, horiz, up_tr, up_st, dn_tr, dn_
         k, i, j, x, y = _coords(n, base, nst, soff, toff, stops, tracks, horiz, nl)
         row = base[k] + i * nst[k]
         for step in range(4):
+            # the neighbour's (layer, track, stop) follow from the step: no decoding
             if step == 0:
                 if j == 0:
                     continue
-                m = row + j - 1
-                cost = float(stops[soff[k] + j] - stops[soff[k] + j - 1]) * layer_cost[k]
+                km, im, jm = k, i, j - 1
+                m = row + jm
+                cost = float(stops[soff[k] + j] - stops[soff[k] + jm]) * layer_cost[k]
             elif step == 1:
                 if j + 1 >= nst[k]:
                     continue
-                m = row + j + 1
-                cost = float(stops[soff[k] + j + 1] - stops[soff[k] + j]) * layer_cost[k]
+                km, im, jm = k, i, j + 1
+                m = row + jm
+                cost = float(stops[soff[k] + jm] - stops[soff[k] + j]) * layer_cost[k]
             elif step == 2:
                 if k + 1 >= nl:
                     continue
-                it = up_tr[soff[k] + j]
-                js = up_st[toff[k] + i]
-                if it < 0 or js < 0:
+                im = up_tr[soff[k] + j]
+                jm = up_st[toff[k] + i]
+                if im < 0 or jm < 0:
                     continue
-                m = base[k + 1] + it * nst[k + 1] + js
+                km = k + 1
+                m = base[km] + im * nst[km] + jm
                 cost = via_cost
             else:
                 if k == 0:
                     continue
-                it = dn_tr[soff[k] + j]
-                js = dn_st[toff[k] + i]
-                if it < 0 or js < 0:
+                im = dn_tr[soff[k] + j]
+                jm = dn_st[toff[k] + i]
+                if im < 0 or jm < 0:
                     continue
-                m = base[k - 1] + it * nst[k - 1] + js
+                km = k - 1
+                m = base[km] + im * nst[km] + jm
                 cost = via_cost
             o = owner[m]
             if o == BLOCKED or (o >= 0 and o != net):
                 continue
-            km, im, jm, mx, my = _coords(m, base, nst, soff, toff, stops, tracks, horiz, nl)
+            if horiz[km]:
+                mx = stops[soff[km] + jm]
+                my = tracks[toff[km] + im]
+            else:
+                mx = tracks[toff[km] + im]
+                my = stops[soff[km] + jm]
             if mx < box[0] or mx > box[2] or my < box[1] or my > box[3]:
                 continue
             if len(guide) or len(soft):
