@@ -267,7 +267,8 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
             progress(f"iteration {it + 1}: {len(todo)} nets routed, {len(conflicts)} in conflict "
                      f"({len(conflict_nodes)} nodes{per_layer}), "
                      f"{time.perf_counter() - t0:.1f} s; {sum(s.searches)} searches "
-                     f"({sum(s.searches[1:])} retried wider), {(expansions - done) / 1e6:.1f} M expansions")
+                     f"({sum(s.searches[1:])} retried wider), "
+                     f"{(expansions - done) / 1e6:.1f} M expansions")
             done = expansions
             s.searches = [0, 0, 0, 0]
         if not conflicts:
