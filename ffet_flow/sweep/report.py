@@ -61,10 +61,19 @@ def classify(frame: pd.DataFrame) -> pd.DataFrame:
     lb = _col(f, "layers_back") if KEY_PREFIX + "layers_back" in f else 12
     f["layers"] = pd.Series(lf, index=f.index).astype(int)
     f["total_layers"] = f["layers"] + pd.Series(lb, index=f.index).astype(int)
+    # a side total: a side that carries no signal (CFET's and single-sided FFET's back) counts
+    # 0 when its figure is missing; a missing figure of a routed side leaves the total missing
+    no_back = f["family"] != "FFET dual-sided"
     for name, parts in (("route__wirelength", WL_SIDES), ("globalroute__overflow", OVF_SIDES)):
         present = [c for c in parts if c in f]
         if name not in f and present:
-            f[name] = f[present].fillna(0).sum(axis=1)
+            total = pd.Series(0.0, index=f.index)
+            for c in parts:
+                v = (f[c] if c in f else pd.Series(float("nan"), index=f.index)).astype(float)
+                if c.endswith("__back"):
+                    v = v.mask(v.isna() & no_back, 0.0)
+                total = total + v
+            f[name] = total
     # routable: the layout check ran and found nothing; a missing figure is not clean
     clean = pd.Series(True, index=f.index)
     for c in CLEAN_METRICS:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pandas as pd
+
 from ffet_flow.sweep.report import comparisons, pareto_front, write_report
 from ffet_flow.sweep.table import write_tables
 
@@ -96,3 +98,19 @@ def test_report_command_embeds_cell_views(tmp_path, run_cli):
     text = (tmp_path / "rep" / "report.md").read_text()
     assert "## Layouts" in text and "cells.png" in text
     assert (tmp_path / "rep" / "cells.png").stat().st_size > 1000
+
+
+def test_a_missing_side_total_stays_missing_unless_the_side_carries_no_signal(tmp_path):
+    from ffet_flow.sweep.report import classify
+    from ffet_flow.sweep.table import read_results
+
+    recs = [_record("cfet", "front", 12, 0.0, 0.7, 1.0e9, 1.0e-3, 100.0),
+            _record("ffet", "both", 12, 0.0, 0.7, 1.2e9, 0.9e-3, 80.0)]
+    for r in recs:  # neither reports its back-side overflow
+        del r["metrics"]["globalroute__overflow__back"]
+        r["metrics"]["globalroute__overflow__front"] = 3
+    write_tables(recs, tmp_path)
+    f = classify(read_results(tmp_path)).set_index("family")
+    assert f.loc["CFET", "globalroute__overflow"] == 3  # CFET has no back-side signals
+    # the dual-sided point routes its back side: its total is unknown, not 3 + 0
+    assert pd.isna(f.loc["FFET dual-sided", "globalroute__overflow"])
