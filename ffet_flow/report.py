@@ -145,6 +145,17 @@ def detail_table(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str]) ->
     return lines
 
 
+def chart_ratios(run: Mapping[str, Any] | None, base: Mapping[str, Any] | None,
+                 metrics: Sequence[str]) -> list[float | None]:
+    """Each metric of `run` over `base`'s; None where either figure is missing (or the base's
+    is 0)."""
+    out: list[float | None] = []
+    for metric in metrics:
+        v, b = _num(run, metric), _num(base, metric)
+        out.append(v / b if v is not None and b else None)
+    return out
+
+
 def write_chart(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str], path: Path) -> None:
     """Grouped bars: area, fmax and power of each variant relative to CFET (= 1), with the
     study's FFET single-sided ratios marked; byte-identical for identical inputs."""
@@ -158,13 +169,13 @@ def write_chart(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str], pat
     fig, ax = plt.subplots(figsize=(7.5, 4.0), dpi=100)
     width = 0.8 / max(len(order), 1)
     for i, name in enumerate(order):
-        ratios = []
-        for metric, _ in metrics:
-            v, b = _num(runs[name], metric), _num(base, metric)
-            ratios.append(v / b if v is not None and b else 0.0)
+        ratios = chart_ratios(runs[name], base, [m for m, _ in metrics])
         xs = [k + (i - (len(order) - 1) / 2) * width for k in range(len(metrics))]
-        bars = ax.bar(xs, ratios, width, label=LABELS.get(name, name))
-        ax.bar_label(bars, fmt="%.3f", fontsize=7)
+        # a missing figure gets no bar, and says so where the value would stand (as the table)
+        bars = ax.bar(xs, [0.0 if r is None else r for r in ratios], width,
+                      label=LABELS.get(name, name))
+        ax.bar_label(bars, labels=["n/a" if r is None else f"{r:.3f}" for r in ratios],
+                     fontsize=7)
     study = {c.metric: 1 + c.study_percent / 100 for c in COMPARISONS[:3]}
     ax.scatter(range(len(metrics)), [study[m] for m, _ in metrics], marker="_", s=900,
                color="k", zorder=3, label="study: FFET single-sided / CFET")

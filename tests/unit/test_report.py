@@ -10,10 +10,12 @@ from ffet_flow.report import (
     FFET_EQUAL_AREA,
     FFET_SINGLE,
     change_percent,
+    chart_ratios,
     comparison_rows,
     detail_table,
     layout_status,
     variant_table,
+    write_chart,
     write_compare,
 )
 
@@ -96,3 +98,24 @@ def test_every_ppa_row_says_whether_its_layout_passed_the_checker():
     assert lines[2].startswith("| CFET | NOT clean (DRC 4027,")
     assert lines[3].startswith("| FFET, single-sided signals | not checked | 80.00 |")
     assert lines[4].startswith("| FFET, dual-sided signals | clean | 80.00 |")
+
+
+def test_the_chart_marks_a_missing_figure_as_missing_not_as_zero(tmp_path, monkeypatch):
+    import matplotlib.axes
+
+    data = runs()
+    assert chart_ratios(data[FFET_DUAL], data[CFET], ["finish__power__total",
+                                                     "finish__timing__fmax"]) == [None, 1.26]
+    drawn = []
+    real = matplotlib.axes.Axes.bar_label
+
+    def spy(self, container, *args, **kwargs):
+        texts = real(self, container, *args, **kwargs)
+        drawn.append([t.get_text() for t in texts])
+        return texts
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "bar_label", spy)
+    write_chart(data, [CFET, FFET_SINGLE, FFET_DUAL], tmp_path / "c.png")
+    # CFET, single, dual: area, fmax, power each; the dual run's power is NaN
+    assert drawn[0] == ["1.000", "1.000", "1.000"]
+    assert drawn[2] == ["0.800", "1.260", "n/a"]
