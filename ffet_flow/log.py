@@ -48,8 +48,15 @@ def setup_logging(verbose: int = 0) -> None:
     root.propagate = False
 
 
-def warnings_seen() -> list[str]:
-    return list(_warnings.messages)
+def warnings_mark() -> int:
+    """A position in this process's warnings: the warnings after it belong to what ran since
+    (one variant of the main job, one flow run)."""
+    return len(_warnings.messages)
+
+
+def warnings_seen(since: int = 0, until: int | None = None) -> list[str]:
+    """The warnings between two marks (default: all of this process)."""
+    return list(_warnings.messages[since:until])
 
 
 def _fmt_seconds(s: float) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ffet_flow.commands._common import add_tech_args
 from ffet_flow.flow import BUILD, STEP_NAMES, run_flow, select_steps, setup_flow
-from ffet_flow.log import get_logger, warnings_seen
+from ffet_flow.log import get_logger, warnings_mark, warnings_seen
 
 HELP = ("run the flow (pdk, cells, synth, floorplan, place, cts, tracks, route, drc, extract, "
         "sta) for a design")
@@ -41,16 +41,17 @@ def register(p: argparse.ArgumentParser) -> None:
                    help="only validate the inputs and print the run directory")
 
 
-def warning_summary() -> list[str]:
-    """Each distinct warning of this process once, with how often it was seen."""
-    counts = Counter(warnings_seen())
+def warning_summary(since: int = 0, until: int | None = None) -> list[str]:
+    """Each distinct warning between two marks (ffet_flow.log.warnings_mark) once, with how
+    often it was seen."""
+    counts = Counter(warnings_seen(since, until))
     return [f"{m}" + (f" (x{n})" if n > 1 else "") for m, n in counts.items()]
 
 
-def print_warnings() -> None:
-    lines = warning_summary()
+def print_warnings(since: int = 0, until: int | None = None, during: str = "the run") -> None:
+    lines = warning_summary(since, until)
     if lines:
-        print(f"{len(lines)} distinct warning(s) during the run:", file=sys.stderr)
+        print(f"{len(lines)} distinct warning(s) during {during}:", file=sys.stderr)
         for line in lines:
             print(f"  - {line}", file=sys.stderr)
 
@@ -62,10 +63,11 @@ def run(args: argparse.Namespace) -> int:
     if args.print_run_dir:
         print(setup.run_dir)
         return 0
+    mark = warnings_mark()
     try:
         result = run_flow(setup, to=args.to, start=args.start)
     finally:
-        print_warnings()
+        print_warnings(mark)
     done = sum(not r.skipped for r in result.steps)
     get_logger("flow").info("%d step(s) run, %d up to date, %.1f s", done,
                             len(result.steps) - done, result.seconds)

@@ -18,7 +18,7 @@ from typing import Any
 from ffet_flow.commands.flow import print_warnings
 from ffet_flow.errors import ConfigError, Issue
 from ffet_flow.flow import BUILD, ROOT, FlowResult, run_flow, setup_flow
-from ffet_flow.log import get_logger
+from ffet_flow.log import get_logger, warnings_mark
 from ffet_flow.report import (
     AREA,
     CFET,
@@ -78,10 +78,14 @@ def run_main_job(design: str, set_items: Sequence[str], build_dir: Path, out: Pa
               for name, (tech, extra) in VARIANTS.items()}
     results: dict[str, FlowResult] = {}
     total = len(setups) + int(equal_area)
+    # each variant's warnings are summarized on their own, under its name
+    spans: dict[str, tuple[int, int | None]] = {}
     try:
         for i, (name, setup) in enumerate(setups.items(), start=1):
             log.info("variant %d/%d: %s (%s)", i, total, name, setup.run_dir)
+            spans[name] = (warnings_mark(), None)
             results[name] = run_flow(setup, steps=steps)
+            spans[name] = (spans[name][0], warnings_mark())
         notes = []
         if equal_area:
             util = _equal_area_utilization(results[FFET_SINGLE], results[CFET])
@@ -89,11 +93,13 @@ def run_main_job(design: str, set_items: Sequence[str], build_dir: Path, out: Pa
             setup = setup_flow(design, ROOT / tech, [*extra, *set_items, f"utilization={util}"],
                                FFET_EQUAL_AREA, build_dir, **no_tools)
             log.info("variant %d/%d: %s (utilization %.4f)", total, total, FFET_EQUAL_AREA, util)
+            spans[FFET_EQUAL_AREA] = (warnings_mark(), None)
             results[FFET_EQUAL_AREA] = run_flow(setup, steps=steps)
             notes.append(f"The equal-core-area FFET run uses utilization {util:.4f} "
                          "(its cell area over the CFET run's core area).")
     finally:
-        print_warnings()
+        for name, (since, until) in spans.items():
+            print_warnings(since, until, f"variant {name}")
     notes.append("Run directories: " + ", ".join(
         f"`{os.path.relpath(r.setup.run_dir, ROOT)}`" for r in results.values()))
     notes.append("Synthesis buffers high-fanout nets and sizes gates (ABC with a constraint "

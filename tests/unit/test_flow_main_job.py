@@ -56,3 +56,28 @@ def test_main_job_without_the_equal_area_run(tmp_path):
     assert not (tmp_path / "b" / "riscv32" / "ffet_single_equal_area").exists()
     assert "| frequency, FFET single-sided vs CFET, equal core area | n/a |" in \
         paths["markdown"].read_text()
+
+
+class WarningFlow(FakeFlow):
+    def run(self, ctx):
+        from ffet_flow.log import get_logger
+
+        get_logger("test").warning("only in %s", ctx.config.arch + "-" + ctx.config.signal_sides)
+        return super().run(ctx)
+
+
+def test_each_variant_summarizes_its_own_warnings(tmp_path, capsys):
+    from ffet_flow.log import setup_logging
+
+    setup_logging()
+    run_main_job("riscv32", [], tmp_path / "b", tmp_path / "r", equal_area=False,
+                 steps=[WarningFlow()])
+    err = capsys.readouterr().err
+    summary = err[err.index("distinct warning(s) during variant cfet"):]
+    sections = {}
+    for block in summary.split("distinct warning(s) during variant ")[1:]:
+        name, *lines = block.strip().splitlines()
+        sections[name.rstrip(":")] = [ln.strip() for ln in lines if ln.strip().startswith("- ")]
+    assert sections == {"cfet": ["- only in cfet-front"],
+                        "ffet_single": ["- only in ffet-front"],
+                        "ffet_dual": ["- only in ffet-both"]}
