@@ -175,6 +175,15 @@ def test_layout_is_drc_and_lvs_clean(tiny_runs, variant):
         == (0, 0, 0)
 
 
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_net_is_routed_and_extracted_from_its_wires(tiny_runs, variant):
+    """An open the router missed would be hidden by extraction's estimate for a net without
+    wires: neither may happen."""
+    m = metrics(tiny_runs[variant])
+    assert m["route__opens"] == 0
+    assert m["extract__estimated__count"] == 0
+
+
 def test_routing_key_redoes_routing_and_later_steps_only(tiny_runs, e2e_root):
     tech, sets = VARIANTS["ffet_dual"]
     run_dir = e2e_root / "tiny" / "rekey"
