@@ -3,6 +3,7 @@ transient, table sanity, caching and determinism."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,23 @@ def test_small_library_tables_and_cache(small_lib, tmp_path):
         vals = [[float(v) for v in r.split(",")] for r in rows.split('"')[1::2]]
         assert vals[0][1] > vals[0][0] and vals[1][0] > vals[0][0]  # load and slew increase delay
     assert "XOR2_X1" in lib and "timing_sense : non_unate;" in lib
+    # what the power figure is made of: input capacitances (fF) and internal energies
+    inv = lib.split("cell (INV_X1)")[1].split("\n  cell (")[0]
+    cap = float(inv.split("pin (A)")[1].split("capacitance :")[1].split(";")[0])
+    assert 0.02 < cap < 1.0
+    energy = {}
+    for table in ("rise_power", "fall_power"):
+        rows = inv.split(table)[1].split(";")[0]
+        energy[table] = [[float(v) for v in r.split(",")] for r in rows.split('"')[1::2]]
+        assert all(math.isfinite(v) for r in energy[table] for v in r)
+    # one transition's supply energy may be below 0 (the input's edge pushes charge into VDD
+    # through the gate capacitance, and takes it back on the next edge); over a whole input
+    # cycle the supply energy minus the load's C V^2 is the cell's own dissipation: above 0,
+    # and more for a slower input (short-circuit current)
+    cycle = [[r + f for r, f in zip(rr, ff, strict=True)]
+             for rr, ff in zip(energy["rise_power"], energy["fall_power"], strict=True)]
+    assert min(v for r in cycle for v in r) > 0, cycle
+    assert cycle[1][0] > cycle[0][0], cycle
     # second build: from the cache (no cell is even visited), byte-identical
     visited = []
     again = build_library(cfg, tmp_path / "again", cache_root=base / "cache",
