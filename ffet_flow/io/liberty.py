@@ -41,6 +41,7 @@ class LibPin:
     capacitance: float = 0.0
     function: str = ""
     is_clock: bool = False
+    max_capacitance: float = 0.0  # fF; 0 = the pin sets no limit
 
 
 @dataclass(frozen=True)
@@ -263,9 +264,12 @@ def _pin(group: dict, scale: float, source: str) -> list[LibPin]:
         raise ConfigError(Issue(source, f"line {line}", direction,
                                 f"pin {','.join(group['args'])}: direction must be input, "
                                 "output, inout or internal"))
+    limit = (_float(attrs["max_capacitance"], source, "max_capacitance", line)
+             if "max_capacitance" in attrs else 0.0)
     return [LibPin(name=name, direction=direction, capacitance=cap * scale,
                    function=attrs.get("function", ""),
-                   is_clock=attrs.get("clock", "false") == "true")
+                   is_clock=attrs.get("clock", "false") == "true",
+                   max_capacitance=limit * scale)
             for name in group["args"]]
 
 

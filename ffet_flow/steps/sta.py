@@ -56,6 +56,18 @@ def liberty_time_unit_ns(lib_path: Path) -> float:
     return float(m.group(1)) * _TIME_UNITS_NS[m.group(2)]
 
 
+def _max_cap_limits(lib_path: Path) -> list[str]:
+    """CELL/PIN and limit (F) of every pin with a max_capacitance, flat (a Tcl array list)."""
+    from ffet_flow.io.liberty import read_liberty
+
+    out: list[str] = []
+    for cell in sorted(read_liberty(lib_path).cells.values(), key=lambda c: c.name):
+        for pin in sorted(cell.pins.values(), key=lambda p: p.name):
+            if pin.max_capacitance > 0:
+                out += [f"{cell.name}/{pin.name}", f"{pin.max_capacitance * 1e-15:.6g}"]
+    return out
+
+
 def parse_values(text: str, source: str) -> dict[str, str]:
     """The `key=value` lines the sign-off script writes (strict: anything else is an error)."""
     out: dict[str, str] = {}
@@ -117,6 +129,9 @@ def build_reports(values: Mapping[str, str], scale: float, activity: float, sour
     timing_json: dict[str, Any] = {"clock_period": target_period, **timing("target"),
                                    "critical_path": path, "units": {"time": "ns",
                                                                     "frequency": "Hz"}}
+    # design-rule checks at the target clock (counts of driver pins over the limit)
+    timing_json["drv"] = {k: int(_num(values, f"target.drv_{k}", source))
+                          for k in ("max_slew", "max_cap", "fanout_largest")}
     power_json: dict[str, Any] = {"activity": activity, "units": {"power": "W"},
                                   "target": {"clock_period": target_period, **power("target")}}
     if values.get("fmax.period", "none") != "none":
@@ -148,6 +163,10 @@ def metrics_from(timing: Mapping[str, Any], power: Mapping[str, Any]) -> dict[st
     }
     units = {k: "ns" for k in m if "__timing__" in k}
     units.update({k: "W" for k in m if "__power__" in k})
+    if "drv" in timing:  # pins over the Liberty's max transition / max capacitance
+        for k in ("max_slew", "max_cap", "fanout_largest"):
+            m[f"finish__timing__drv__{k}"] = timing["drv"][k]
+            units[f"finish__timing__drv__{k}"] = "count"
     if timing.get("critical_path"):
         m["finish__timing__critical_path__stages"] = timing["critical_path"]["stages"]
         units["finish__timing__critical_path__stages"] = "count"
@@ -200,6 +219,7 @@ def run_signoff(*, netlist: Path, liberty: Path, spef: Path | None, sdc: Path, t
         "report": str((out_dir / "sta_report.txt").resolve()),
         "fmax_iterations": int(fmax_iterations), "fmax_tolerance": float(fmax_tolerance),
         "check_factors": [f"{f:g}" for f in CHECK_FACTORS],
+        "max_cap": _max_cap_limits(Path(liberty)),
     }
     vars_path = out_dir / "vars.tcl"
     atomic_write_text(vars_path, tcl_vars_text("ffet", variables, TEMPLATE))
@@ -227,7 +247,7 @@ class StaStep(Step):
     inputs = ("netlist", "cells_lib", "spef")
     outputs: Mapping[str, str] = {"timing": "timing.json", "power": "power.json",
                                   "report": "sta_report.txt", "sdc_effective": "effective.sdc"}
-    version = 3
+    version = 4  # 4: design-rule checks (max slew, max capacitance, fanout)
 
     def design_files(self, config) -> list[str]:
         """The SDC (relative to the design directory): editing it makes sta stale."""

@@ -7,6 +7,7 @@
 #
 # ::ffet keys: liberty netlist top sdc retime_sdc spef activity values report
 #              fmax_iterations fmax_tolerance check_factors (list of period factors)
+#              max_cap (CELL/PIN limit pairs, F)
 # Times are in the Liberty's time unit (ns), power in W (OpenSTA's design_power is SI).
 
 proc ffet_emit {key value} {
@@ -29,6 +30,44 @@ proc ffet_emit_power {tag} {
   ffet_emit "$tag.power_switching" [lindex $p 1]
   ffet_emit "$tag.power_leakage" [lindex $p 2]
   ffet_emit "$tag.power_total" [lindex $p 3]
+}
+
+# Design-rule checks of the drivers against the Liberty's limits: pins over their max transition
+# (default_max_transition; OpenSTA's own check), driver pins whose net (wires and pins) is over
+# their max_capacitance (the limits come from Python as CELL/PIN F pairs: OpenSTA 2.0.17 has no
+# capacitance or fanout check), and the largest fanout (the Liberty sets no fanout limit).
+proc ffet_emit_drv {tag} {
+  global ffet
+  set corner [sta::cmd_corner]
+  ffet_emit "$tag.drv_max_slew" [llength [sta::pin_slew_limit_violations $corner max]]
+  array set limit $ffet(max_cap)
+  set over 0
+  set fanout 0
+  foreach net [get_nets *] {
+    set loads 0
+    set drivers {}
+    foreach pin [get_pins -of_objects $net] {
+      if {[$pin is_driver]} {
+        lappend drivers $pin
+      } elseif {[$pin is_load]} {
+        incr loads
+      }
+    }
+    set fanout [expr {max($fanout, $loads)}]
+    if {[llength $drivers] == 0} {
+      continue
+    }
+    set cap [expr {max([sta::Net_capacitance $net rise $corner max],
+                       [sta::Net_capacitance $net fall $corner max])}]
+    foreach pin $drivers {
+      set key "[get_property [$pin instance] ref_name]/[get_property $pin lib_pin_name]"
+      if {[info exists limit($key)] && $cap > $limit($key)} {
+        incr over
+      }
+    }
+  }
+  ffet_emit "$tag.drv_max_cap" $over
+  ffet_emit "$tag.drv_fanout_largest" $fanout
 }
 
 # The worst setup path of all path groups: start and end pins, then every point (pin, driver?, cell, arrival).
@@ -90,6 +129,7 @@ proc ffet_main {} {
   ffet_emit_timing target
   ffet_emit_power target
   ffet_emit_path target
+  ffet_emit_drv target
   report_checks -path_delay max -digits 4 > $ffet(report)
   report_checks -path_delay min -digits 4 >> $ffet(report)
   report_power -digits 4 >> $ffet(report)

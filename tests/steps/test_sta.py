@@ -69,6 +69,9 @@ def test_timing_power_and_critical_path(design):
     assert f["leakage"] == pytest.approx(t["leakage"])
     assert f["switching"] > t["switching"] and f["internal"] > t["internal"]
     assert "Startpoint" in result.outputs["report"].read_text()
+    # within the Liberty's limits (0.2 ns, 10 fF); the clock net has the most loads (3 flops)
+    assert (m["finish__timing__drv__max_slew"], m["finish__timing__drv__max_cap"]) == (0, 0)
+    assert m["finish__timing__drv__fanout_largest"] == 3
     # the design's SDC with the configured period, kept beside the results
     assert "set clk_period 0.1\n" in result.outputs["sdc_effective"].read_text()
 
@@ -224,3 +227,20 @@ def test_editing_the_sdc_makes_sta_stale(design, tmp_path):
         runs.append(run_steps([StaStep()], cfg, tmp_path / "run", artifacts=artifacts,
                               design_dir=d)[0])
     assert [r.skipped for r in runs] == [False, True, False]
+
+
+def test_design_rule_checks_count_the_pins_over_the_liberty_limits(design, tmp_path):
+    """The same design against a Liberty whose limits it cannot meet: every driver pin is over
+    its max capacitance, and slews are over the max transition."""
+    _result, artifacts, design_dir, _tmp, cfg = design
+    lib = (GOLDEN / "tiny.lib").read_text()
+    lib = lib.replace("max_capacitance : 10.0;", "max_capacitance : 0.001;")
+    lib = lib.replace("default_max_transition : 0.2;", "default_max_transition : 0.0001;")
+    tight = tmp_path / "tight.lib"
+    tight.write_text(lib)
+    m = run_signoff(netlist=artifacts["netlist"], liberty=tight, spef=artifacts["spef"],
+                    sdc=design_dir / "tiny.sdc", top="tiny", period_ns=PERIOD, activity=0.1,
+                    out_dir=tmp_path, log_path=tmp_path / "sta.log")
+    # drivers: ra/Q, rb/Q, u1/Y, u2/Y, u3/Y, ry/Q (u3/Y drives nothing but its own wire)
+    assert m["finish__timing__drv__max_cap"] >= 5
+    assert m["finish__timing__drv__max_slew"] > 0

@@ -73,3 +73,21 @@ def test_cli_exit_status(run_cli, tmp_path):
 def test_riscv32_rules_are_valid():
     rules = load_rules(ROOT / "designs/riscv32/rules.json")
     assert "finish__timing__fmax" in rules and "globalroute__overflow" in rules
+
+
+def test_riscv32_rules_gate_opens_estimated_nets_hold_and_design_rules():
+    rules = load_rules(ROOT / "designs/riscv32/rules.json")
+    good = {"finish__timing__fmax": 1.0e9, "finish__power__total": 0.01,
+            "design__core__area": 900.0, "design__instance__utilization": 0.7,
+            "globalroute__overflow": 0, "finish__drc__count": 0, "finish__lvs__opens": 0,
+            "finish__lvs__shorts": 0, "finish__lvs__unconnected": 0, "route__opens": 0,
+            "extract__estimated__count": 0, "finish__timing__hold__ws": 0.0,
+            "finish__timing__drv__max_slew": 0, "finish__timing__drv__max_cap": 0}
+    assert violations(good, rules) == []
+    # a run with an unrouted net (which extraction then estimates) and a hold violation
+    broken = dict(good, route__opens=1, extract__estimated__count=1,
+                  finish__timing__hold__ws=-0.025, finish__timing__drv__max_slew=4)
+    out = violations(broken, rules)
+    assert [v.split(" ")[0] for v in out] == [
+        "route__opens", "extract__estimated__count", "finish__timing__hold__ws",
+        "finish__timing__drv__max_slew"]
