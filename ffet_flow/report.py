@@ -192,7 +192,8 @@ def write_chart(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str], pat
 
 def write_compare(runs: Mapping[str, Mapping[str, Any]], out_dir: Path, *, design: str,
                   notes: Sequence[str] = (),
-                  images: Sequence[tuple[str, str]] = ()) -> dict[str, Path]:
+                  images: Sequence[tuple[str, str]] = (),
+                  gates: Mapping[str, Sequence[str]] | None = None) -> dict[str, Path]:
     """Write `compare.md` and `compare.png` into `out_dir` from each variant's merged metrics."""
     out_dir = Path(out_dir)
     order = [n for n in (CFET, FFET_SINGLE, FFET_DUAL, FFET_EQUAL_AREA) if n in runs]
@@ -218,6 +219,18 @@ def write_compare(runs: Mapping[str, Mapping[str, Any]], out_dir: Path, *, desig
         lines += ["## Layouts", ""]
         for title, rel in images:
             lines += [f"### {title}", "", f"![{title}]({rel})", ""]
+    if gates:
+        lines += ["## QoR gates", "",
+                  f"Each variant's metrics against `designs/{design}/rules.json` (as "
+                  "`ffet check`): a variant that fails one is not a result to compare.", "",
+                  "| variant | gates |", "|---|---|"]
+        for name in order:
+            if name in gates:
+                broken = gates[name]
+                verdict = ("pass" if not broken else
+                           f"**FAIL** ({len(broken)}): " + "; ".join(broken).replace("|", "/"))
+                lines.append(f"| {LABELS.get(name, name)} | {verdict} |")
+        lines.append("")
     if notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     atomic_write_text(paths["markdown"], "\n".join(lines))

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ffet_flow.commands.check import load_rules, violations
 from ffet_flow.commands.flow import print_warnings
 from ffet_flow.errors import ConfigError, Issue
 from ffet_flow.flow import BUILD, ROOT, FlowResult, run_flow, setup_flow
@@ -110,10 +112,27 @@ def run_main_job(design: str, set_items: Sequence[str], build_dir: Path, out: Pa
     report_dir = out or ROOT / "reports" / name
     # layout views need the real flow's files (tests pass fake steps that write none)
     images = _layout_views(results, report_dir) if steps is None else []
+    gates = _gates(results)
+    for variant, broken in gates.items():
+        if broken:
+            log.warning("variant %s fails %d QoR gate(s) (see the report): %s", variant,
+                        len(broken), ", ".join(re.split(r"[ :]", v, maxsplit=1)[0]
+                                               for v in broken))
     paths = write_compare({n: r.metrics for n, r in results.items()}, report_dir, design=name,
-                          notes=notes, images=images)
+                          notes=notes, images=images, gates=gates)
     log.info("main job finished in %.1f s", time.monotonic() - start)
     return paths
+
+
+def _gates(results: Mapping[str, FlowResult]) -> dict[str, list[str]]:
+    """Each variant's violations of its design's QoR rules (rules.json, as `ffet check`);
+    none when the design has no rules file."""
+    out: dict[str, list[str]] = {}
+    for name, r in results.items():
+        path = r.setup.design_dir / "rules.json"
+        if path.is_file():
+            out[name] = violations(r.metrics, load_rules(path))
+    return out
 
 
 def _layout_views(results: dict, report_dir: Path) -> list[tuple[str, str]]:

@@ -48,6 +48,11 @@ def test_main_job_runs_every_variant_and_reports(tmp_path):
     assert "| frequency, FFET dual-sided vs single-sided signals | +10.0 % | +10.6 % |" in md
     assert "| frequency, FFET single-sided vs CFET, equal core area | +20.0 % | +16.0 % |" in md
     assert paths["png"].stat().st_size > 1000
+    # the riscv32 QoR gates, per variant: the fake runs have no routing or checks, so fail
+    gates = md.split("## QoR gates")[1].split("\n## ")[0]
+    for label in ("CFET", "FFET, single-sided signals", "FFET, dual-sided signals"):
+        row = next(ln for ln in gates.splitlines() if ln.startswith(f"| {label} |"))
+        assert "**FAIL**" in row and "finish__drc__count: missing" in row
 
 
 def test_main_job_without_the_equal_area_run(tmp_path):
