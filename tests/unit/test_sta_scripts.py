@@ -74,9 +74,12 @@ def test_values_parser_is_strict_and_reports_are_built():
                           "target.hold_ws=1e+30\ntarget.hold_tns=0.0\n"
                           + "".join(f"target.power_{k}=1e-6\n" for k in
                                     ("internal", "switching", "leakage", "total"))
-                          + "target.path_count=0\nfmax.period=none\n", "v")
+                          + "target.path_count=0\nfmax.period=none\n"
+                          + "target.drv_max_slew=3\ntarget.drv_max_cap=0\n"
+                          + "target.drv_fanout_largest=12\n", "v")
     timing, power = build_reports(values, 1.0, 0.1, "v")
     assert timing["setup"] == {"ws": -0.01, "tns": -0.02}
+    assert timing["drv"] == {"max_slew": 3, "max_cap": 0, "fanout_largest": 12}
     assert timing["hold"]["ws"] is None  # no constrained hold path
     assert "fmax" not in timing and power["target"]["total"] == 1e-6
     from ffet_flow.errors import ToolError
