@@ -7,7 +7,9 @@ path fits). While a net is routed its own claims are removed; the others' claims
 it `occ_cost` each, so a node it takes with claims on it is a spacing conflict. After every
 pass the nets that still conflict are ripped up and rerouted, with a history cost growing at the
 nodes they fought over and a rising conflict cost (PathFinder's negotiated congestion), until no
-net conflicts or the iteration limit is reached; what remains is reported per net.
+net conflicts or the iteration limit is reached; what remains is reported per net. A reroute
+rips up only the net's wiring in the area of the conflicts and joins what is left again (the
+whole net when nothing is left), so that later passes cost little more than the conflicts.
 
 Lengths and costs in dbu.
 """
@@ -45,6 +47,8 @@ class DetailOptions:
     rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
     # (that area also gets marker_share of the conflict's history)
     max_expand: int = 2_000_000
+    partial: bool = True  # reroutes rip up only the area of the conflicts (False: whole
+    # nets, as before; kept to compare the two)
 
 
 @dataclass
@@ -92,7 +96,7 @@ class _Search:
         self.unit = 1.0
         self.weight = 1.0
         self.no_guide = np.zeros(0, dtype=np.uint8)
-        self.searches = [0, 0, 0, 0]  # A* searches per box tried (see _route_net)
+        self.searches = [0] * 8  # A* searches per box tried (see _grow)
 
     def node_cost(self, nodes: np.ndarray, net: int, o: DetailOptions,
                   occ_cost: float) -> np.ndarray:
@@ -234,6 +238,7 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
     conflict_nodes = np.zeros(0, dtype=np.int64)
     it = 0
     done = 0
+    rip = np.zeros(g.n_nodes, dtype=bool)  # the area of the last pass's conflicts
     for it in range(max(1, o.max_iterations)):
         # the first pass is greedy (weighted A*: fast, within `weight` of the cheapest); the
         # reroutes are exact, so that no conflict is accepted to save a little search
@@ -249,8 +254,12 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
             soft, hard = guide_masks(n)
             if it >= o.guide_iterations:  # a net still in conflict may leave its 2D guide
                 hard = s.no_guide
-            w, exp = _route_net(s, nid, terms[n], box, (soft, hard), die_box, o, occ_cost,
-                                layer_cost)
+            if old is not None and o.partial and it > 0:
+                w, exp = _reroute_net(s, nid, terms[n], old, rip, box, (soft, hard), die_box, o,
+                                      occ_cost, layer_cost)
+            else:
+                w, exp = _route_net(s, nid, terms[n], box, (soft, hard), die_box, o, occ_cost,
+                                    layer_cost)
             expansions += exp
             wiring[n] = w
             if len(w.nodes):
@@ -270,7 +279,7 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
                      f"({sum(s.searches[1:])} retried wider), "
                      f"{(expansions - done) / 1e6:.1f} M expansions")
             done = expansions
-            s.searches = [0, 0, 0, 0]
+            s.searches = [0] * 8
         if not conflicts:
             break
         # history in units of today's conflict cost, so that it keeps pace with it, and a
@@ -278,6 +287,8 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
         # is not in conflict but holds the only way out of one then feels it too
         step = occ_cost / o.hist_cost
         area = _around(g, conflict_nodes, o.rip_tracks, o.rip_stops)
+        rip[:] = False
+        rip[area] = True
         s.hist[area] += o.marker_share * step
         s.hist[conflict_nodes] += step
         occ_cost *= o.occ_growth
@@ -294,58 +305,199 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
 def _route_net(s: _Search, nid: int, terms: Sequence[Terminal], box: np.ndarray,
                guides: tuple[np.ndarray, np.ndarray], die_box: np.ndarray, o: DetailOptions,
                occ_cost: float, layer_cost: np.ndarray) -> tuple[NetWiring, int]:
+    """The whole net, from scratch: Prim's order from the pin nearest its centre."""
     w = NetWiring()
-    expansions = 0
     live = [k for k, t in enumerate(terms) if len(t.nodes)]
     w.unreached = [k for k, t in enumerate(terms) if not len(t.nodes)]
     if len(live) < 2:
         w.unreached = [k for k in range(len(terms)) if k not in live[:1]] if len(terms) > 1 else []
         return w, 0
-    # start from the pin nearest the net's centre, then always join the pin nearest the tree
-    # (Prim's order), one A* search each: its heuristic then aims at a single pin
     pts = {k: s.g.xy(terms[k].nodes) for k in live}
     cx = np.median(np.concatenate([pts[k][0] for k in live]))
     cy = np.median(np.concatenate([pts[k][1] for k in live]))
     first = min(live, key=lambda k: (float(np.min(np.abs(pts[k][0] - cx) + np.abs(pts[k][1] - cy))), k))
-    sources = terms[first].nodes
     # the first pin's access points are chosen by the search too: each starts at its own cost
-    source_cost = s.node_cost(sources, nid, o, occ_cost)
-    remaining = set(live) - {first}
-    tree: list[np.ndarray] = []
-    tx, ty = pts[first]
+    sources = terms[first].nodes
+    groups = [_Group(terms[k].nodes, k) for k in live if k != first]
+    exp = _grow(s, nid, w, sources, s.node_cost(sources, nid, o, occ_cost), groups, first, box,
+                guides, die_box, o, occ_cost, layer_cost)
+    return w, exp
+
+
+@dataclass
+class _Group:
+    """What a net's tree still has to reach: a pin (`term` >= 0, any of its access points) or a
+    piece of the net's kept wiring (term = -1, any of its nodes; the pins it holds with it)."""
+
+    nodes: np.ndarray  # where the tree may reach it
+    term: int
+    held: frozenset = frozenset()  # a piece of wiring: all its nodes (they join the tree)
+
+
+def _grow(s: _Search, nid: int, w: NetWiring, sources: np.ndarray, source_cost: np.ndarray,
+          groups: list[_Group], first: int, box: np.ndarray,
+          guides: tuple[np.ndarray, np.ndarray], die_box: np.ndarray, o: DetailOptions,
+          occ_cost: float, layer_cost: np.ndarray, local: np.ndarray | None = None) -> int:
+    """Grow w's tree from `sources` until it reaches every group, always the one nearest the
+    tree next (Prim's order), one A* search each: its heuristic then aims at a single group.
+    `first` is the pin the sources stand for (-1: they are the net's kept wiring). Groups no
+    path reaches are pins added to w.unreached, or, for kept wiring, the pins it held. Returns
+    the search effort (expansions)."""
+    expansions = 0
+    tree: list[np.ndarray] = [] if first >= 0 else [sources]
+    tx, ty = s.g.xy(sources)
+    pts = [s.g.xy(gr.nodes) for gr in groups]
+    remaining = set(range(len(groups)))
+    wide = box + np.array([-1, -1, 1, 1], dtype=np.int64) * 4 * o.box_margin
+    soft, hard = guides
+    # inside the 2D guide (the global route's layers preferred), then in ever larger boxes;
+    # a repair first tries the area around what it has to join
+    tries = []
+    for bx in ([local] if local is not None else []) + [box]:
+        tries += ([(bx, hard)] if len(hard) else []) + [(bx, s.no_guide)]
+    tries += [(wide, s.no_guide), (die_box, s.no_guide)]
     while remaining:
-        nxt = min(remaining, key=lambda k: (_gap(pts[k], tx, ty), k))
-        targets = terms[nxt].nodes
-        tpin = np.full(len(targets), nxt, dtype=np.int32)
+        nxt = min(remaining, key=lambda q: (_gap(pts[q], tx, ty), q))
+        remaining.discard(nxt)
+        gr = groups[nxt]
+        tpin = np.full(len(gr.nodes), nxt, dtype=np.int32)
         reached = -1
-        wide = box + np.array([-1, -1, 1, 1], dtype=np.int64) * 4 * o.box_margin
-        # inside the 2D guide (the global route's layers preferred), then in ever larger boxes
-        soft, hard = guides
-        tries = [(box, hard)] if len(hard) else []
-        tries += [(box, s.no_guide), (wide, s.no_guide), (die_box, s.no_guide)]
         for q, (bx, gd) in enumerate(tries):
-            reached, pin, exp = s.run(nid, sources, source_cost, targets, tpin, bx, gd, soft, o,
-                                      occ_cost, layer_cost)
+            reached, _pin, exp = s.run(nid, sources, source_cost, gr.nodes, tpin, bx, gd, soft, o,
+                                       occ_cost, layer_cost)
             expansions += exp
             s.searches[q] += 1
             if reached >= 0:
                 break
-        remaining.discard(nxt)
         if reached < 0:
-            w.unreached.append(nxt)
+            if gr.term >= 0:
+                w.unreached.append(gr.term)
+            else:  # (the caller then routes the whole net again)
+                w.unreached += [t for t, nd in w.term_nodes.items() if nd in gr.held]
             continue
         path = s.trace(reached)
-        if not tree:
+        if first >= 0 and first not in w.term_nodes:
             w.term_nodes[first] = int(path[-1])
-        w.term_nodes[int(pin)] = int(reached)
+        if gr.term >= 0:
+            w.term_nodes[gr.term] = int(reached)
         tree.append(path)
         w.paths.append(path)
+        if gr.term < 0:  # a piece of kept wiring joins the tree whole
+            tree.append(np.array(sorted(gr.held), dtype=np.int64))
         sources = np.unique(np.concatenate(tree))
         source_cost = np.zeros(len(sources), dtype=np.float64)
         tx, ty = s.g.xy(sources)
-    w.nodes = np.unique(np.concatenate(tree)) if tree else np.zeros(0, dtype=np.int64)
+    w.nodes = (np.unique(np.concatenate([w.nodes] + w.paths)) if w.paths
+               else np.zeros(0, dtype=np.int64))
     w.expansions = expansions
-    return w, expansions
+    return expansions
+
+
+def _reroute_net(s: _Search, nid: int, terms: Sequence[Terminal], old: NetWiring,
+                 rip: np.ndarray, box: np.ndarray, guides: tuple[np.ndarray, np.ndarray],
+                 die_box: np.ndarray, o: DetailOptions, occ_cost: float,
+                 layer_cost: np.ndarray) -> tuple[NetWiring, int]:
+    """Rip up only the net's wiring on the nodes marked in `rip` (and what then dangles), and
+    join again what is left: the pieces of kept wiring and the pins they no longer reach
+    (TritonRoute-style repair in the area of the conflicts). The whole net is routed again when
+    nothing of it is kept."""
+    w, pieces, loose = _kept(s.g, old, rip, len(terms))
+    if not pieces:
+        return _route_net(s, nid, terms, box, guides, die_box, o, occ_cost, layer_cost)
+    # the piece that holds the most pins grows; the others and the loose pins are its groups
+    main = max(range(len(pieces)), key=lambda q: (len(pieces[q][1]), -q))
+    # another piece is reached where it was cut (a few nodes: the search stays aimed)
+    groups = [_Group(cuts, -1, frozenset(nodes.tolist()))
+              for q, (nodes, _t, cuts) in enumerate(pieces) if q != main]
+    groups += [_Group(terms[t].nodes, t) for t in loose if len(terms[t].nodes)]
+    w.unreached = [t for t in loose if not len(terms[t].nodes)]
+    src = pieces[main][0]
+    # the repair's own box: around the places to join, and where the growing piece was cut
+    x, y = s.g.xy(np.concatenate([gr.nodes for gr in groups] + [pieces[main][2]]))
+    m = o.box_margin
+    local = np.array([x.min() - m, y.min() - m, x.max() + m, y.max() + m], dtype=np.int64)
+    exp = _grow(s, nid, w, src, np.zeros(len(src), dtype=np.float64), groups, -1, box, guides,
+                die_box, o, occ_cost, layer_cost, local)
+    if w.unreached and any(len(terms[t].nodes) for t in w.unreached):
+        full, exp2 = _route_net(s, nid, terms, box, guides, die_box, o, occ_cost, layer_cost)
+        return full, exp + exp2
+    return w, exp
+
+
+def _kept(g: TrackGraph, old: NetWiring, rip: np.ndarray, n_terms: int
+          ) -> tuple[NetWiring, list[tuple[np.ndarray, list[int], np.ndarray]], list[int]]:
+    """What is left of a net's wiring without the nodes marked in `rip`, with the dead ends
+    that leaves (branches that reach no pin) cut back: a NetWiring of the kept path pieces, the
+    connected pieces (nodes, pins they reach, the nodes where wiring was cut off them), and the
+    pins no longer reached."""
+    frags: list[np.ndarray] = []
+    for p in old.paths:
+        keep = ~rip[p]
+        if keep.all():
+            frags.append(p)
+            continue
+        idx = np.flatnonzero(keep)
+        if len(idx):
+            frags += [p[part] for part in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)]
+    terms = {nd: t for t, nd in old.term_nodes.items() if not rip[nd]}
+    full: dict[int, set[int]] = {}  # the wiring before
+    for p in old.paths:
+        fl = p.tolist()
+        for a, b in zip(fl, fl[1:], strict=False):
+            if a != b:
+                full.setdefault(a, set()).add(b)
+                full.setdefault(b, set()).add(a)
+    adj: dict[int, set[int]] = {}
+    for f in frags:
+        fl = f.tolist()
+        for nd in fl:
+            adj.setdefault(nd, set())
+        for a, b in zip(fl, fl[1:], strict=False):
+            if a != b:
+                adj[a].add(b)
+                adj[b].add(a)
+    # cut back the dead ends: leaves that are no pin's access point
+    stack = [nd for nd, nb in adj.items() if len(nb) <= 1 and nd not in terms]
+    while stack:
+        nd = stack.pop()
+        nb = adj.pop(nd, None)
+        if nb is None:
+            continue
+        for m in nb:
+            other = adj.get(m)
+            if other is not None:
+                other.discard(nd)
+                if len(other) <= 1 and m not in terms:
+                    stack.append(m)
+    w = NetWiring()
+    for f in frags:
+        keep = np.fromiter((nd in adj for nd in f.tolist()), dtype=bool, count=len(f))
+        idx = np.flatnonzero(keep)
+        if len(idx):
+            w.paths += [f[part] for part in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)]
+    # connected pieces (the wiring is a forest, so a walk per piece)
+    pieces: list[tuple[np.ndarray, list[int]]] = []
+    seen: set[int] = set()
+    for start in sorted(adj):
+        if start in seen:
+            continue
+        comp, todo = [], [start]
+        seen.add(start)
+        while todo:
+            nd = todo.pop()
+            comp.append(nd)
+            for m in adj[nd]:
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+        pins = sorted(terms[nd] for nd in comp if nd in terms)
+        cuts = sorted(nd for nd in comp if any(m not in adj for m in full.get(nd, ())))
+        nodes = np.array(sorted(comp), dtype=np.int64)
+        pieces.append((nodes, pins, np.array(cuts, dtype=np.int64) if cuts else nodes))
+    w.term_nodes = {t: nd for nd, t in terms.items() if nd in adj}
+    w.nodes = np.array(sorted(adj), dtype=np.int64)
+    loose = [t for t in range(n_terms) if t not in w.term_nodes]
+    return w, pieces, loose
 
 
 def _gap(p: tuple[np.ndarray, np.ndarray], tx: np.ndarray, ty: np.ndarray) -> float:

@@ -223,3 +223,66 @@ def test_same_net_runs_join_where_their_line_ends_would_face_too_close():
         [(1, 1), (3, 3)]
     # a path step joins regardless
     assert _runs([1, 2, 5], {1}, window, always) == [(1, 2), (5, 5)]
+
+
+def _tree_check(w):
+    """(pieces of w's wiring, its leaves that are no pin's access point)."""
+    adj = {}
+    for p in w.paths:
+        fl = p.tolist()
+        for nd in fl:
+            adj.setdefault(nd, set())
+        for a, b in zip(fl, fl[1:], strict=False):
+            adj[a].add(b)
+            adj[b].add(a)
+    seen, pieces = set(), 0
+    for st in adj:
+        if st in seen:
+            continue
+        pieces += 1
+        todo = [st]
+        seen.add(st)
+        while todo:
+            for m in adj[todo.pop()]:
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+    pins = set(w.term_nodes.values())
+    return pieces, [nd for nd, nb in adj.items() if len(nb) <= 1 and nd not in pins]
+
+
+def test_partial_rip_up_keeps_the_rest_cuts_dead_ends_and_joins_again(rules):
+    from ffet_flow.route.detailed import _defaults, _kept, _reroute_net, _Search
+
+    g = _graph(rules)
+    n1 = lambda i, j: g.node(0, i, j)  # noqa: E731
+    # three pins of one net in an L
+    terms = [Terminal("a", np.array([n1(3, 5)]), ("",)),
+             Terminal("b", np.array([n1(20, 5)]), ("",)),
+             Terminal("c", np.array([n1(20, 25)]), ("",))]
+    res = detail_route(g, {"n": terms}, {"n": 1}, DetailOptions(max_iterations=1))
+    w = res.wiring["n"]
+    assert sorted(w.term_nodes) == [0, 1, 2] and _tree_check(w) == (1, [])
+    # rip up the nodes near pin b: its access point and what leads to it
+    xb, yb = g.xy(np.array([n1(20, 5)]))
+    x, y = g.xy(w.nodes)
+    near = w.nodes[(np.abs(x - xb[0]) <= 68) & (np.abs(y - yb[0]) <= 112)]
+    rip = np.zeros(g.n_nodes, dtype=bool)
+    rip[near] = True
+    kept, pieces, loose = _kept(g, w, rip, 3)
+    assert loose == [1]
+    assert not rip[kept.nodes].any() and set(kept.nodes.tolist()) < set(w.nodes.tolist())
+    assert sorted(p for _n, pins, _c in pieces for p in pins) == [0, 2]
+    for nodes, _pins, cuts in pieces:  # cut where the wiring was taken away
+        assert len(cuts) and set(cuts.tolist()) <= set(nodes.tolist())
+    assert _tree_check(kept)[1] == []  # no dead end left
+    # joined again: one tree, every pin on it, no dead end
+    s = _Search(g)
+    o = _defaults(g, DetailOptions())
+    box = np.array([0, 0, 2040, 1680], dtype=np.int64)
+    none = np.zeros(0, dtype=np.uint8)
+    w2, _exp = _reroute_net(s, 1, terms, w, rip, box, (none, none), box, o, o.occ_cost,
+                            np.ones(len(g.levels)))
+    assert sorted(w2.term_nodes) == [0, 1, 2] and not w2.unreached
+    assert _tree_check(w2) == (1, [])
+    assert set(w2.nodes.tolist()) == {nd for p in w2.paths for nd in p.tolist()}
