@@ -3,43 +3,35 @@ FFET-over-CFET ratios of mean cell area and of mean delay at the middle table po
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from pathlib import Path
 
 from ffet_flow.bench import BenchContext
 from ffet_flow.config import load_config
+from ffet_flow.io.liberty import parse_liberty
 
 
-def liberty_figures(text: str) -> dict[str, dict]:
+def liberty_figures(text: str, source: str = "<liberty>") -> dict[str, dict]:
     """{cell: {"area": um^2, "delays": {(related_pin, output): mean of cell_rise/cell_fall at
-    the middle index}}} from a cells.lib written by ffet_flow.cells.liberty."""
+    the middle index, ns}}} from Liberty text, read by ffet_flow.io.liberty."""
+    lib = parse_liberty(text, source, timing=True)
     out: dict[str, dict] = {}
-    for block in re.split(r"\n  cell \(", text)[1:]:
-        name = block.split(")", 1)[0]
-        area = float(re.search(r"area : ([0-9.eE+-]+);", block).group(1))
+    for name, cell in lib.cells.items():
         delays = {}
-        for pin_block in re.split(r"\n    pin \(", block)[1:]:
-            out_pin = pin_block.split(")", 1)[0]
-            for tblock in re.split(r"\n      timing \(\) \{", pin_block)[1:]:
-                rel = re.search(r'related_pin : "([^"]+)"', tblock).group(1)
-                vals = []
-                for kind in ("cell_rise", "cell_fall"):
-                    m = re.search(kind + r" \([^)]*\) \{\s*values \((.*?)\);", tblock, re.S)
-                    if m:
-                        rows = [[float(v) for v in r.split(",")]
-                                for r in re.findall(r'"([^"]*)"', m.group(1))]
-                        vals.append(rows[len(rows) // 2][len(rows[0]) // 2])
+        for pin in cell.pins.values():
+            for arc in pin.timing:
+                vals = [v for v in (arc.middle("cell_rise"), arc.middle("cell_fall"))
+                        if v is not None]
                 if vals:
-                    delays[(rel, out_pin)] = sum(vals) / len(vals)
-        out[name] = {"area": area, "delays": delays}
+                    delays[(arc.related_pin, pin.name)] = sum(vals) / len(vals)
+        out[name] = {"area": cell.area, "delays": delays}
     return out
 
 
 def ratios(ffet_lib: Path, cfet_lib: Path) -> dict[str, float]:
-    f = liberty_figures(ffet_lib.read_text())
-    c = liberty_figures(cfet_lib.read_text())
+    f = liberty_figures(ffet_lib.read_text(), str(ffet_lib))
+    c = liberty_figures(cfet_lib.read_text(), str(cfet_lib))
     common = sorted(set(f) & set(c))
     area = [f[n]["area"] / c[n]["area"] for n in common if c[n]["area"] > 0]
     delay = [f[n]["delays"][k] / c[n]["delays"][k] for n in common

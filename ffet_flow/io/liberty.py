@@ -1,9 +1,12 @@
-"""A small Liberty (.lib) reader: cells, pins, direction, capacitance, area, function.
+"""A small Liberty (.lib) reader: cells, pins, direction, capacitance, area, function, and on
+request the NLDM delay tables of the timing arcs.
 
-Only what extraction, synthesis checks and the flow need. Timing and power tables are skipped
-(brace-matched, not parsed), so reading a generated library of a few MB takes well under a
-second. Units: capacitances are returned in fF and areas in um^2 whatever the library's
-`capacitive_load_unit` says (converted with it), so callers never see the file's units.
+Only what extraction, synthesis checks, the flow and the benchmarks need. Power tables are
+always skipped and timing groups are skipped unless `timing=True` (brace-matched, not parsed),
+so reading a generated library of a few MB takes well under a second. Units: capacitances are
+returned in fF, areas in um^2 and delay tables in ns whatever the library's
+`capacitive_load_unit` and `time_unit` say (converted with them), so callers never see the
+file's units.
 
 Malformed text raises ConfigError naming the file and line (a Liberty file read back is user
 input, DESIGN.md section 5).
@@ -30,6 +33,31 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE | re.DOTALL)
 
 _CAP_UNITS_FF = {"ff": 1.0, "pf": 1e3, "nf": 1e6, "uf": 1e9}
+_TIME_UNITS_NS = {"ps": 1e-3, "ns": 1.0, "us": 1e3}
+_TIME_UNIT = re.compile(r"^\s*([0-9.]+)\s*(ps|ns|us)\s*$", re.IGNORECASE)
+
+#: the NLDM tables of a timing group kept when timing is read: delays and output transitions
+DELAY_TABLES = ("cell_rise", "cell_fall", "rise_transition", "fall_transition")
+
+
+@dataclass(frozen=True)
+class LibTiming:
+    """One timing arc, held by the pin it ends at: related pin(s) as written, timing type and
+    sense, and the delay tables present (`DELAY_TABLES`) in ns, rows along the template's
+    index_1 (input transition), columns along index_2 (output load)."""
+
+    related_pin: str
+    timing_type: str = "combinational"
+    timing_sense: str = ""
+    tables: dict[str, tuple[tuple[float, ...], ...]] = field(default_factory=dict)
+
+    def middle(self, table: str) -> float | None:
+        """The table's value at its middle row and column (None if the arc lacks the table)."""
+        rows = self.tables.get(table)
+        if not rows:
+            return None
+        row = rows[len(rows) // 2]
+        return row[len(row) // 2]
 
 
 @dataclass(frozen=True)
@@ -42,6 +70,7 @@ class LibPin:
     function: str = ""
     is_clock: bool = False
     max_capacitance: float = 0.0  # fF; 0 = the pin sets no limit
+    timing: tuple[LibTiming, ...] = ()  # arcs ending here; read only with timing=True
 
 
 @dataclass(frozen=True)
@@ -103,10 +132,12 @@ class _Parser:
     groups we care about and skipping every other group by scanning for its closing brace
     (strings and comments respected), so timing and power tables are never tokenized."""
 
-    KEEP = {"library", "cell", "pin", "bus", "bundle", "ff", "latch", "operating_conditions"}
+    KEEP = frozenset({"library", "cell", "pin", "bus", "bundle", "ff", "latch",
+                      "operating_conditions"})
 
-    def __init__(self, text: str, source: str):
+    def __init__(self, text: str, source: str, keep: frozenset[str] = KEEP):
         self.source = source
+        self.keep = keep
         self.text = text
         self.pos = 0
         self.line = 1
@@ -203,7 +234,7 @@ class _Parser:
             tok = self.peek()
             if tok is not None and tok[1] == "{":
                 self.take("{")
-                if name in self.KEEP:
+                if name in self.keep:
                     group = {"type": name, "args": args, "line": line}
                     self.body(group)
                     into.setdefault("groups", []).append(group)
@@ -249,7 +280,34 @@ def _float(value: str, source: str, what: str, line: int) -> float:
             from None
 
 
-def _pin(group: dict, scale: float, source: str) -> list[LibPin]:
+def _time_scale(time_unit: str, source: str) -> float:
+    """ns per unit of the library's `time_unit` ("1ns", "1ps", "10ps", ...)."""
+    m = _TIME_UNIT.match(time_unit)
+    if not m:
+        raise ConfigError(Issue(source, "time_unit", time_unit, "expected a number and ps|ns|us"))
+    return _float(m.group(1), source, "time_unit", 0) * _TIME_UNITS_NS[m.group(2).lower()]
+
+
+def _timing(group: dict, time_scale: float, source: str) -> LibTiming:
+    attrs = group.get("attrs", {})
+    tables = {}
+    for sub in group.get("groups", []):
+        if sub["type"] not in DELAY_TABLES:
+            continue
+        rows = sub.get("complex", {}).get("values")
+        if not rows:
+            raise ConfigError(Issue(source, f"line {sub['line']}", sub["type"],
+                                    "table has no values"))
+        tables[sub["type"]] = tuple(
+            tuple(_float(v, source, f"{sub['type']} value", sub["line"]) * time_scale
+                  for v in row.split(","))
+            for row in rows)
+    return LibTiming(related_pin=attrs.get("related_pin", ""),
+                     timing_type=attrs.get("timing_type", "combinational"),
+                     timing_sense=attrs.get("timing_sense", ""), tables=tables)
+
+
+def _pin(group: dict, scale: float, source: str, time_scale: float = 0.0) -> list[LibPin]:
     attrs = group.get("attrs", {})
     line = group["line"]
     cap = 0.0
@@ -266,16 +324,22 @@ def _pin(group: dict, scale: float, source: str) -> list[LibPin]:
                                 "output, inout or internal"))
     limit = (_float(attrs["max_capacitance"], source, "max_capacitance", line)
              if "max_capacitance" in attrs else 0.0)
+    arcs = tuple(_timing(g, time_scale, source) for g in group.get("groups", [])
+                 if g["type"] == "timing")
     return [LibPin(name=name, direction=direction, capacitance=cap * scale,
                    function=attrs.get("function", ""),
                    is_clock=attrs.get("clock", "false") == "true",
-                   max_capacitance=limit * scale)
+                   max_capacitance=limit * scale, timing=arcs)
             for name in group["args"]]
 
 
-def parse_liberty(text: str, source: str = "<liberty>") -> Library:
-    """Parse Liberty text; see module docstring for what is kept."""
-    lib = _Parser(text, source).parse()
+def parse_liberty(text: str, source: str = "<liberty>", timing: bool = False) -> Library:
+    """Parse Liberty text; see module docstring for what is kept. `timing` also reads every
+    pin's timing groups and their delay tables (slower: those tables are then tokenized)."""
+    keep = _Parser.KEEP | ({"timing", *DELAY_TABLES} if timing else set())
+    lib = _Parser(text, source, frozenset(keep)).parse()
+    la = lib.get("attrs", {})
+    time_scale = _time_scale(la.get("time_unit", "1ns"), source) if timing else 0.0
     cap_unit = lib.get("complex", {}).get("capacitive_load_unit", ["1", "ff"])
     try:
         scale = float(cap_unit[0]) * _CAP_UNITS_FF[cap_unit[1].lower()]
@@ -292,12 +356,12 @@ def parse_liberty(text: str, source: str = "<liberty>") -> Library:
         kinds = set()
         for sub in g.get("groups", []):
             if sub["type"] == "pin":
-                for p in _pin(sub, scale, source):
+                for p in _pin(sub, scale, source, time_scale):
                     pins[p.name] = p
             elif sub["type"] in ("bus", "bundle"):
                 for pg in sub.get("groups", []):
                     if pg["type"] == "pin":
-                        for p in _pin(pg, scale, source):
+                        for p in _pin(pg, scale, source, time_scale):
                             pins[p.name] = p
             kinds.add(sub["type"])
         cells[name] = LibCell(
@@ -306,7 +370,6 @@ def parse_liberty(text: str, source: str = "<liberty>") -> Library:
             dont_use=attrs.get("dont_use", "false") == "true",
             leakage_nw=_float(attrs.get("cell_leakage_power", "0"), source,
                               "cell_leakage_power", g["line"]))
-    la = lib.get("attrs", {})
     voltage = _float(la["nom_voltage"], source, "nom_voltage", lib["line"]) \
         if "nom_voltage" in la else None
     return Library(name=lib["args"][0] if lib["args"] else "", cells=cells,
@@ -315,12 +378,12 @@ def parse_liberty(text: str, source: str = "<liberty>") -> Library:
                    voltage=voltage)
 
 
-def read_liberty(path: Path | str) -> Library:
-    """Read a Liberty file (ConfigError if missing or malformed)."""
+def read_liberty(path: Path | str, timing: bool = False) -> Library:
+    """Read a Liberty file (ConfigError if missing or malformed); `timing` as parse_liberty."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise ConfigError(Issue(str(path), "file", str(path),
                                 f"cannot be read: {exc.strerror}")) from None
-    return parse_liberty(text, str(path))
+    return parse_liberty(text, str(path), timing)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from ffet_flow.cells.library import LIB_FILES, build_library
+from ffet_flow.io.liberty import read_liberty
 from ffet_flow.steps.base import Step, StepContext
 
 
@@ -44,16 +45,21 @@ class CellsStep(Step):
             ref_paths = build_library(reference, ref_dir)
             shutil.copyfile(ref_paths["cells_lib"], self.out(ctx, "synth_lib"))
             shutil.rmtree(ref_dir)
-        pins = json.loads(paths["pins_json"].read_text())
-        lib = paths["cells_lib"].read_text()
-        areas = [float(a) for a in re.findall(r"^\s*area : ([0-9.eE+-]+);", lib, re.M)]
-        sides = [s for cell in pins["cells"].values() for s in cell.values()]
-        n_in = sum(s in ("front", "back") for s in sides)
-        return {
-            "cells__count": len(pins["cells"]),
-            "cells__area__mean": sum(areas) / len(areas) if areas else 0.0,
-            "cells__pins__back_fraction": (sum(s == "back" for s in sides) / n_in
-                                           if n_in else 0.0),
-            "units": {"cells__count": "count", "cells__area__mean": "um^2",
-                      "cells__pins__back_fraction": "fraction"},
-        }
+        return library_metrics(paths["cells_lib"], paths["pins_json"])
+
+
+def library_metrics(cells_lib: Path, pins_json: Path) -> dict[str, Any]:
+    """The step's metrics: cell count, mean cell area (um^2, as the Liberty reader reads it)
+    and the fraction of input pins on the back side."""
+    pins = json.loads(Path(pins_json).read_text())
+    areas = [cell.area for cell in read_liberty(cells_lib).cells.values()]
+    sides = [s for cell in pins["cells"].values() for s in cell.values()]
+    n_in = sum(s in ("front", "back") for s in sides)
+    return {
+        "cells__count": len(pins["cells"]),
+        "cells__area__mean": sum(areas) / len(areas) if areas else 0.0,
+        "cells__pins__back_fraction": (sum(s == "back" for s in sides) / n_in
+                                       if n_in else 0.0),
+        "units": {"cells__count": "count", "cells__area__mean": "um^2",
+                  "cells__pins__back_fraction": "fraction"},
+    }

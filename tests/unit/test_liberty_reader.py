@@ -86,3 +86,32 @@ def test_single_stage_cells_are_found_by_function():
     lib = parse_liberty(text)
     assert [c.name for c in lib.single_stage(inverting=False)] == ["B"]
     assert [c.name for c in lib.single_stage(inverting=True)] == ["I", "J"]
+
+
+def test_timing_tables_are_read_on_request_in_ns():
+    text = ('library (x) { time_unit : "1ps"; cell (I) { area : 1;\n'
+            'pin (A) { direction : input; }\n'
+            'pin (Y) { direction : output; function : "!A";\n'
+            '  timing () { related_pin : "A"; timing_sense : negative_unate;\n'
+            '    cell_rise (t) { values ("1, 2, 3", \\\n "4, 5, 6", \\\n "7, 8, 9"); }\n'
+            '    cell_fall (t) { values ("10"); }\n'
+            '    rise_constraint (t) { values ("99"); } } } } }')
+    assert parse_liberty(text).cells["I"].pins["Y"].timing == ()  # not asked for
+    (arc,) = parse_liberty(text, timing=True).cells["I"].pins["Y"].timing
+    assert arc.related_pin == "A" and arc.timing_sense == "negative_unate"
+    assert arc.timing_type == "combinational"
+    assert set(arc.tables) == {"cell_rise", "cell_fall"}  # delay tables only
+    assert arc.tables["cell_rise"][1] == pytest.approx((0.004, 0.005, 0.006))
+    assert arc.middle("cell_rise") == pytest.approx(0.005)
+    assert arc.middle("cell_fall") == pytest.approx(0.010)
+    assert arc.middle("rise_transition") is None
+
+
+@pytest.mark.parametrize("text, needle", [
+    ('library (x) { time_unit : "1furlong"; }', "time_unit"),
+    ('library (x) { cell (A) { pin (Z) { direction : output; timing () { '
+     'cell_rise (t) { values ("1, x"); } } } } }', "cell_rise value must be a number"),
+])
+def test_bad_timing_is_a_config_error(text, needle):
+    with pytest.raises(ConfigError, match=needle):
+        parse_liberty(text, "bad.lib", timing=True)
