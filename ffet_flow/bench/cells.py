@@ -62,3 +62,6 @@ def bench_cells(ctx: BenchContext) -> dict[str, float]:
 
 
 BENCHMARKS = {"cells": bench_cells}
+KEYS = {"cells": ("cells.characterize.seconds", "cells.cached.seconds",
+                  "cells.ffet_over_cfet.area", "cells.ffet_over_cfet.delay",
+                  "cells.common_cells", "cells.common_arcs")}

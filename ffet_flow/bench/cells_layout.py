@@ -73,3 +73,6 @@ def bench_cells_layout(ctx: BenchContext) -> Mapping[str, Any]:
 
 
 BENCHMARKS = {"cells_layout": bench_cells_layout}
+KEYS = {"cells_layout": tuple(f"cells_layout.{k}" for k in (
+    "seconds", "write_seconds", "ffet_over_cfet.area", "violations", "level2_cells__ffet",
+    "level2_cells__cfet", "fdm_cells__ffet", "pin_density_error"))}

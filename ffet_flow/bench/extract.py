@@ -72,3 +72,7 @@ def bench_riscv32(ctx: BenchContext) -> Mapping[str, Any]:
 
 
 BENCHMARKS = {"extract.synthetic": bench_synthetic, "extract.riscv32": bench_riscv32}
+KEYS = {"extract.synthetic": tuple(f"extract.synthetic.{k}" for k in (
+            "seconds", "nets", "nets_two_sided", "spef_mb")),
+        "extract.riscv32": tuple(f"extract.riscv32.{k}" for k in (
+            "seconds", "status", "nets", "nets_two_sided", "estimated"))}

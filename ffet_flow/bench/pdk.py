@@ -35,3 +35,4 @@ def bench_pdk(ctx: BenchContext) -> Mapping[str, Any]:
 
 
 BENCHMARKS = {"pdk": bench_pdk}
+KEYS = {"pdk": ("pdk.seconds", "pdk.seconds__cfet")}

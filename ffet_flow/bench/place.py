@@ -143,3 +143,17 @@ def bench_scaling(ctx: BenchContext) -> dict[str, Any]:
 
 BENCHMARKS = {"place.simple03": bench_simple03, "place.medium01": bench_medium01,
               "place.riscv32": bench_riscv32, "place.scaling": bench_scaling}
+
+
+def _case_keys(case: str) -> tuple[str, ...]:
+    return tuple(f"place.{case}.{k}" for k in (
+        "hpwl_global_um", "hpwl_legal_um", "hpwl_final_um", "openroad_global_hpwl_um",
+        "global_over_openroad", "hpwl_over_openroad", "legal", "seconds", "engine_seconds"))
+
+
+KEYS = {"place.simple03": _case_keys("simple03"), "place.medium01": _case_keys("medium01"),
+        "place.riscv32": tuple(f"place.riscv32.{k}" for k in (
+            "seconds", "hpwl_um", "hpwl_front_um", "hpwl_back_um", "cells")),
+        "place.scaling": ("place.scaling.exponent", "place.scaling.exponent_wall",
+                          "place.scaling.effort", "place.scaling.runs", "place.200k.seconds",
+                          "place.200k.cpu_seconds", "place.200k.peak_mib", "place.200k.legal")}

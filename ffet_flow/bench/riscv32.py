@@ -40,13 +40,15 @@ def cells(ctx: BenchContext) -> dict:
     import subprocess
 
     out = {}
+    build = ctx.work_dir / "build"  # not the main job's build/
     for tech in ("ffet", "cfet"):
         variant = f"bench-synth-{tech}"
         subprocess.run([sys.executable, "-m", "ffet_flow", "flow", "--design", "riscv32",
-                        "--tech", f"pdk/{tech}.toml", "--variant", variant, "--to", "synth"],
+                        "--tech", f"pdk/{tech}.toml", "--variant", variant, "--to", "synth",
+                        "--build-dir", str(build)],
                        cwd=ctx.root, check=True, stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        m = json.loads((ctx.root / "build/riscv32" / variant / "metrics.json").read_text())
+        m = json.loads((build / "riscv32" / variant / "metrics.json").read_text())
         key = "riscv32.cells" if tech == "ffet" else f"riscv32.cells.{tech}"
         out[key] = m["synth__design__instance__count"]
         out[f"riscv32.cell_area_um2.{tech}"] = m["synth__design__instance__area__stdcell"]
@@ -54,3 +56,6 @@ def cells(ctx: BenchContext) -> dict:
 
 
 BENCHMARKS["riscv32.cells"] = cells
+KEYS = {"riscv32.cpi": ("riscv32.cpi", "riscv32.cpi.*"),  # one per C program
+        "riscv32.cells": ("riscv32.cells", "riscv32.cells.cfet", "riscv32.cell_area_um2.ffet",
+                          "riscv32.cell_area_um2.cfet")}

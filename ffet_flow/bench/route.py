@@ -180,3 +180,23 @@ LAYER_COUNTS = (12, 8, 6, 5, 4, 3)
 BENCHMARKS = {"route.gcd": gcd, "route.overlapping_edges": overlapping_edges,
               "route.ispd18_sample": ispd18_sample, "route.riscv32": riscv32,
               "route.layers_curve": layers_curve}
+
+
+def _case_keys(name: str) -> tuple[str, ...]:
+    return tuple(f"route.{name}.{k}" for k in ("wirelength_um", "vias", "overflow",
+                                                "wl_over_openroad", "vias_over_openroad",
+                                                "seconds"))
+
+
+KEYS = {"route.gcd": _case_keys("gcd"), "route.overlapping_edges": _case_keys("overlapping_edges"),
+        "route.ispd18_sample": tuple(f"route.ispd18_sample.{k}" for k in (
+            "wirelength_um", "openroad_wirelength_um", "wl_over_openroad", "vias",
+            "openroad_vias", "drc", "lvs_opens", "lvs_shorts", "patches", "seconds")),
+        "route.riscv32": (*(f"{k}.riscv32.{v}.{m}" for v in MAIN_VARIANTS
+                            for k, m in (("drc", "count"), ("lvs", "opens"), ("lvs", "shorts"),
+                                         ("lvs", "unconnected"), ("route", "seconds"),
+                                         ("route", "wirelength_um"))),
+                          "route.riscv32.seconds", "route.riscv32.detail.seconds",
+                          "drc.riscv32.seconds"),
+        "route.layers_curve": ("route.layers_curve",
+                               *(f"route.layers_curve.{v}.fewest_clean" for v in MAIN_VARIANTS))}

@@ -40,3 +40,5 @@ def speedup(ctx: BenchContext) -> dict:
 
 
 BENCHMARKS = {"sweep.speedup": speedup}
+KEYS = {"sweep.speedup": ("sweep.tiny8.seconds_1_worker", "sweep.tiny8.seconds_2_workers",
+                          "sweep.speedup_2_workers", "sweep.tiny.seconds_per_variant")}
