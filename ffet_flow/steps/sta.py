@@ -12,8 +12,12 @@ Definitions (single-clock designs):
   rule until 0 <= WNS <= fmax_tolerance x T (I/O delays defined as a fraction of the period,
   as in the SDCs here, make the slack change more slowly than the period). T_min is the
   smallest re-timed period with non-negative setup slack; fmax = 1 / T_min, in Hz.
-- power: OpenSTA's design_power (internal, switching, leakage, total; W) with every input and
-  register output toggling `activity` times per clock cycle, at the target clock and at T_min.
+- power: OpenSTA's design_power (internal, switching, leakage, total; W), vectorless: the data
+  inputs (every input but the clock) toggle `activity` times per clock cycle, a register whose
+  data input has no activity from them (one in a feedback loop) starts from `register_activity`,
+  and OpenSTA propagates both through the logic and across registers (Q takes D's activity); the
+  clock toggles twice per cycle. At the target clock and again at T_min (the same activities
+  per cycle, so the power follows the frequency). switching_share = switching / total.
 - check: the design is also re-timed at 1.02 x T_min and 0.95 x T_min; the worst setup slack
   there (timing.json `fmax_check`) must be >= 0 and < 0.
 """
@@ -31,6 +35,9 @@ from ffet_flow.proc import find_program, run_tool
 from ffet_flow.steps.base import Step, StepContext
 from ffet_flow.steps.toolvars import sdc_with_period, tcl_vars_text
 from ffet_flow.util import atomic_write_text, write_json
+
+#: OpenSTA's set_power_activity default duty (probability of a 1); the script leaves it
+ACTIVITY_DUTY = 0.5
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "flows" / "sta" / "signoff.tcl"
@@ -96,9 +103,11 @@ def _slack(v: float) -> float | None:
     return None if abs(v) >= 1e29 else v
 
 
-def build_reports(values: Mapping[str, str], scale: float, activity: float, source: str
+def build_reports(values: Mapping[str, str], scale: float, activity: float, source: str,
+                  register_activity: float | None = None
                   ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(timing.json, power.json) from the parsed values; times scaled to ns."""
+    """(timing.json, power.json) from the parsed values; times scaled to ns. `activity` is the
+    data inputs' activity, `register_activity` the registers' default (None: the same)."""
     def t(key: str) -> float | None:
         s = _slack(_num(values, key, source))
         return None if s is None else s * scale
@@ -107,9 +116,12 @@ def build_reports(values: Mapping[str, str], scale: float, activity: float, sour
         return {"setup": {"ws": t(f"{tag}.setup_ws"), "tns": t(f"{tag}.setup_tns")},
                 "hold": {"ws": t(f"{tag}.hold_ws"), "tns": t(f"{tag}.hold_tns")}}
 
-    def power(tag: str) -> dict[str, float]:
-        return {k: _num(values, f"{tag}.power_{k}", source)
-                for k in ("internal", "switching", "leakage", "total")}
+    def power(tag: str) -> dict[str, float | None]:
+        p: dict[str, float | None] = {k: _num(values, f"{tag}.power_{k}", source)
+                                      for k in ("internal", "switching", "leakage", "total")}
+        total, switching = p["total"], p["switching"]
+        p["switching_share"] = switching / total if total else None  # type: ignore[operator]
+        return p
 
     path: dict[str, Any] = {}
     if values.get("target.path_count") == "1":
@@ -132,8 +144,17 @@ def build_reports(values: Mapping[str, str], scale: float, activity: float, sour
     # design-rule checks at the target clock (counts of driver pins over the limit)
     timing_json["drv"] = {k: int(_num(values, f"target.drv_{k}", source))
                           for k in ("max_slew", "max_cap", "fanout_largest")}
-    power_json: dict[str, Any] = {"activity": activity, "units": {"power": "W"},
-                                  "target": {"clock_period": target_period, **power("target")}}
+    reg = activity if register_activity is None else register_activity
+    power_json: dict[str, Any] = {
+        "activity": {
+            "data_inputs": activity, "registers": reg, "clock": 2.0, "duty": ACTIVITY_DUTY,
+            "data_input_count": int(_num(values, "activity.data_inputs", source)),
+            "method": "vectorless, toggles per clock cycle: data inputs and the clock as set; "
+                      "a register without an activity from its data input (feedback loop) "
+                      "starts from the register default; OpenSTA propagates through the logic "
+                      "and across registers (Q = D)"},
+        "units": {"power": "W", "switching_share": "fraction"},
+        "target": {"clock_period": target_period, **power("target")}}
     if values.get("fmax.period", "none") != "none":
         t_min = _num(values, "fmax.period", source) * scale
         timing_json["fmax"] = {
@@ -163,6 +184,8 @@ def metrics_from(timing: Mapping[str, Any], power: Mapping[str, Any]) -> dict[st
     }
     units = {k: "ns" for k in m if "__timing__" in k}
     units.update({k: "W" for k in m if "__power__" in k})
+    m["finish__power__switching_share"] = power["target"]["switching_share"]
+    units["finish__power__switching_share"] = "fraction"
     if "drv" in timing:  # pins over the Liberty's max transition / max capacitance
         for k in ("max_slew", "max_cap", "fanout_largest"):
             m[f"finish__timing__drv__{k}"] = timing["drv"][k]
@@ -173,9 +196,9 @@ def metrics_from(timing: Mapping[str, Any], power: Mapping[str, Any]) -> dict[st
     if "fmax" in timing:
         m["finish__timing__fmax"] = timing["fmax"]["hz"]
         m["finish__timing__min_period"] = timing["fmax"]["min_period"]
-        for k in ("internal", "switching", "leakage", "total"):
-            m[f"finish__power__{k}__fmax"] = power["fmax"][k]
-            units[f"finish__power__{k}__fmax"] = "W"
+        for k in ("internal", "switching", "leakage", "total", "switching_share"):
+            m[f"finish__power__at_fmax__{k}"] = power["fmax"][k]
+            units[f"finish__power__at_fmax__{k}"] = "fraction" if k == "switching_share" else "W"
         units.update({"finish__timing__fmax": "Hz", "finish__timing__min_period": "ns"})
     m["units"] = units
     return m
@@ -201,12 +224,16 @@ def write_sdcs(sdc: Path, period_ns: float, out_dir: Path,
 
 def run_signoff(*, netlist: Path, liberty: Path, spef: Path | None, sdc: Path, top: str,
                 period_ns: float, activity: float, out_dir: Path, log_path: Path,
+                register_activity: float | None = None,
                 fmax_iterations: int = FMAX_ITERATIONS,
                 fmax_tolerance: float = FMAX_TOLERANCE,
                 append_log: bool = True, propagated_clock: bool = False) -> dict[str, Any]:
     """Run OpenSTA once; write timing.json, power.json, sta_report.txt into out_dir; return the
-    metrics. ConfigError for bad input (SDC without a clock, sta missing), ToolError if OpenSTA
+    metrics. `activity`: toggles per clock cycle of the data inputs; `register_activity`: the
+    default of registers that get none from their data input (None: `activity`).
+    ConfigError for bad input (SDC without a clock, sta missing), ToolError if OpenSTA
     fails."""
+    reg_activity = float(activity if register_activity is None else register_activity)
     scale = liberty_time_unit_ns(liberty)
     effective, retime = write_sdcs(sdc, period_ns / scale, out_dir, propagated_clock)
     sta = find_program("sta")
@@ -214,7 +241,8 @@ def run_signoff(*, netlist: Path, liberty: Path, spef: Path | None, sdc: Path, t
     variables = {
         "liberty": str(Path(liberty).resolve()), "netlist": str(Path(netlist).resolve()),
         "top": top, "sdc": str(effective.resolve()), "retime_sdc": str(retime.resolve()),
-        "spef": str(Path(spef).resolve()) if spef else "", "activity": float(activity),
+        "spef": str(Path(spef).resolve()) if spef else "",
+        "input_activity": float(activity), "register_activity": reg_activity,
         "values": str(values_path.resolve()),
         "report": str((out_dir / "sta_report.txt").resolve()),
         "fmax_iterations": int(fmax_iterations), "fmax_tolerance": float(fmax_tolerance),
@@ -231,7 +259,7 @@ def run_signoff(*, netlist: Path, liberty: Path, spef: Path | None, sdc: Path, t
         raise ToolError("sta", errors[0] if errors else "OpenSTA wrote no values", log_path,
                         "\n".join(log_text.splitlines()[-15:]))
     values = parse_values(values_path.read_text(encoding="utf-8"), str(values_path))
-    timing, power = build_reports(values, scale, activity, str(values_path))
+    timing, power = build_reports(values, scale, activity, str(values_path), reg_activity)
     warnings = [ln for ln in log_text.splitlines() if ln.startswith("Warning")]
     timing["opensta_warnings"] = len(warnings)
     write_json(out_dir / "timing.json", timing)
@@ -247,7 +275,9 @@ class StaStep(Step):
     inputs = ("netlist", "cells_lib", "spef")
     outputs: Mapping[str, str] = {"timing": "timing.json", "power": "power.json",
                                   "report": "sta_report.txt", "sdc_effective": "effective.sdc"}
-    version = 4  # 4: design-rule checks (max slew, max capacitance, fanout)
+    # 4: design-rule checks (max slew, max capacitance, fanout); 5: vectorless activity
+    # propagated from the inputs (no -global), power at fmax and switching share as metrics
+    version = 5
 
     def design_files(self, config) -> list[str]:
         """The SDC (relative to the design directory): editing it makes sta stale."""

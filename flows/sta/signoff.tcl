@@ -5,8 +5,8 @@
 # `key=value` lines to $ffet(values) and parsed by Python; human-readable reports go to
 # $ffet(report) for people only.
 #
-# ::ffet keys: liberty netlist top sdc retime_sdc spef activity values report
-#              fmax_iterations fmax_tolerance check_factors (list of period factors)
+# ::ffet keys: liberty netlist top sdc retime_sdc spef input_activity register_activity values
+#              report fmax_iterations fmax_tolerance check_factors (list of period factors)
 #              max_cap (CELL/PIN limit pairs, F)
 # Times are in the Liberty's time unit (ns), power in W (OpenSTA's design_power is SI).
 
@@ -21,6 +21,41 @@ proc ffet_emit_timing {tag} {
   ffet_emit "$tag.setup_tns" [sta::total_negative_slack -max]
   ffet_emit "$tag.hold_ws" [sta::worst_slack -min]
   ffet_emit "$tag.hold_tns" [sta::total_negative_slack -min]
+}
+
+# Vectorless switching activity, in toggles per clock cycle with duty 0.5 (docs/signoff.md,
+# "Power"; OpenSTA 2.0.17 behaviour found by experiment):
+# - every input port that is not a clock source toggles input_activity (-input_ports);
+# - `-input` sets OpenSTA's fallback activity. Beyond the inputs it has no flag for, 2.0.17 gives
+#   it to a register output whose data input has no propagated activity yet (a register in a
+#   feedback loop: counters, accumulators, state): the register default, register_activity;
+# - the clock toggles twice per cycle (OpenSTA's own rule; its ports are left out above);
+# - OpenSTA propagates the rest through the combinational logic and across registers (Q takes
+#   the activity of D). No `-global`: it overrides every pin, so nothing would propagate.
+# 2.0.17 computes the activities once, at the first power query, and keeps them: a later
+# set_power_activity has no effect, so this runs before any. They are per clock cycle, so the
+# power after a re-timing follows the new period. `-pins` cannot be used: its Tcl calls
+# get_pins_error, which 2.0.17 does not have (and sta::set_power_pin_activity on a cell pin is
+# ignored), so register outputs cannot be set directly.
+proc ffet_set_activity {} {
+  global ffet
+  set clock_ports {}
+  foreach clk [all_clocks] {
+    foreach src [get_property $clk sources] {
+      lappend clock_ports [get_full_name $src]
+    }
+  }
+  set data_ports {}
+  foreach port [all_inputs] {
+    if {[lsearch -exact $clock_ports [get_full_name $port]] < 0} {
+      lappend data_ports $port
+    }
+  }
+  set_power_activity -input -activity $ffet(register_activity)
+  if {[llength $data_ports] > 0} {
+    set_power_activity -input_ports $data_ports -activity $ffet(input_activity)
+  }
+  ffet_emit "activity.data_inputs" [llength $data_ports]
 }
 
 # design_power: internal switching leakage total for the design, then per group.
@@ -119,8 +154,7 @@ proc ffet_main {} {
   if {$ffet(spef) ne ""} {
     read_spef $ffet(spef)
   }
-  set_power_activity -global -activity $ffet(activity)
-  set_power_activity -input -activity $ffet(activity)
+  ffet_set_activity
 
   # 1. at the target clock
   set clk [lindex [all_clocks] 0]

@@ -76,7 +76,8 @@ def test_values_parser_is_strict_and_reports_are_built():
                                     ("internal", "switching", "leakage", "total"))
                           + "target.path_count=0\nfmax.period=none\n"
                           + "target.drv_max_slew=3\ntarget.drv_max_cap=0\n"
-                          + "target.drv_fanout_largest=12\n", "v")
+                          + "target.drv_fanout_largest=12\n"
+                          + "activity.data_inputs=2\n", "v")
     timing, power = build_reports(values, 1.0, 0.1, "v")
     assert timing["setup"] == {"ws": -0.01, "tns": -0.02}
     assert timing["drv"] == {"max_slew": 3, "max_cap": 0, "fanout_largest": 12}
@@ -101,3 +102,35 @@ def test_propagated_clock_is_added_to_both_sdcs_only_when_asked(tmp_path):
     assert "-period 0.25" in effective.read_text()
     for p in (effective, retime):
         assert p.read_text().rstrip().endswith("set_propagated_clock [all_clocks]")
+
+
+def test_power_metrics_at_the_target_and_at_fmax_with_the_switching_share():
+    from ffet_flow.steps.sta import metrics_from
+
+    def power(tag, internal, switching):
+        return "".join(f"{tag}.power_{k}={v}\n" for k, v in
+                       (("internal", internal), ("switching", switching), ("leakage", 1e-6),
+                        ("total", internal + switching + 1e-6)))
+
+    values = parse_values("target.period=0.5\ntarget.setup_ws=-0.1\ntarget.setup_tns=-0.3\n"
+                          "target.hold_ws=0.01\ntarget.hold_tns=0.0\ntarget.path_count=0\n"
+                          "target.drv_max_slew=0\ntarget.drv_max_cap=0\n"
+                          "target.drv_fanout_largest=3\nactivity.data_inputs=5\n"
+                          "fmax.period=0.6\nfmax.iterations=2\nfmax.first_estimate=0.6\n"
+                          "fmax.setup_ws=0.0\nfmax.setup_tns=0.0\nfmax.hold_ws=0.01\n"
+                          "fmax.hold_tns=0.0\ncheck.1.02.period=0.612\ncheck.1.02.setup_ws=0.01\n"
+                          "check.0.95.period=0.57\ncheck.0.95.setup_ws=-0.02\n"
+                          + power("target", 6e-6, 3e-6) + power("fmax", 5e-6, 2.5e-6), "v")
+    timing, pw = build_reports(values, 1.0, 0.2, "v", register_activity=0.1)
+    assert pw["activity"]["data_inputs"] == 0.2 and pw["activity"]["registers"] == 0.1
+    assert pw["activity"]["data_input_count"] == 5
+    m = metrics_from(timing, pw)
+    assert m["finish__power__total"] == pytest.approx(10e-6)
+    assert m["finish__power__switching_share"] == pytest.approx(0.3)
+    assert m["finish__power__at_fmax__total"] == pytest.approx(8.5e-6)
+    assert m["finish__power__at_fmax__switching"] == pytest.approx(2.5e-6)
+    assert m["finish__power__at_fmax__switching_share"] == pytest.approx(2.5 / 8.5)
+    units = m["units"]
+    assert units["finish__power__at_fmax__internal"] == "W"
+    assert units["finish__power__switching_share"] == "fraction"
+    assert units["finish__power__at_fmax__switching_share"] == "fraction"
