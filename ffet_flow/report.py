@@ -16,6 +16,10 @@ from typing import Any
 from ffet_flow.util import atomic_path, atomic_write_text
 
 AREA, FMAX, POWER = "design__core__area", "finish__timing__fmax", "finish__power__total"
+#: POWER is at the target clock (every variant at the same frequency): the ratios use it.
+#: POWER_AT_FMAX is at the variant's own fmax, shown beside it.
+POWER_AT_FMAX = "finish__power__at_fmax__total"
+SHARE, SHARE_AT_FMAX = "finish__power__switching_share", "finish__power__at_fmax__switching_share"
 INST_AREA, UTIL = "design__instance__area", "design__instance__utilization"
 
 #: variant roles of the main job (names of the run directories)
@@ -43,8 +47,8 @@ COMPARISONS = (
                CFET, -23.3),
     Comparison("frequency, FFET single-sided vs CFET, equal utilization", FMAX, FFET_SINGLE,
                CFET, +25.0),
-    Comparison("power, FFET single-sided vs CFET, equal utilization", POWER, FFET_SINGLE,
-               CFET, -11.9),
+    Comparison("power at the target clock, FFET single-sided vs CFET, equal utilization", POWER,
+               FFET_SINGLE, CFET, -11.9),
     Comparison("frequency, FFET single-sided vs CFET, equal core area", FMAX, FFET_EQUAL_AREA,
                CFET, +16.0),
     Comparison("frequency, FFET dual-sided vs single-sided signals", FMAX, FFET_DUAL,
@@ -107,7 +111,7 @@ def variant_table(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str]) -
     (a PPA figure of a layout that fails DRC or LVS says so in its row)."""
     base = runs.get(CFET)
     lines = ["| variant | layout (DRC/LVS) | core area (um^2) | vs CFET | fmax (MHz) | vs CFET | "
-             "power (mW) | vs CFET | cell area (um^2) | utilization |",
+             "power at target (mW) | vs CFET | cell area (um^2) | utilization |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in order:
         m = runs[name]
@@ -120,6 +124,32 @@ def variant_table(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str]) -
             f"{_fmt(None if power is None else power * 1e3, '.4f')} | "
             f"{_pct(change_percent(power, _num(base, POWER)))} | "
             f"{_fmt(_num(m, INST_AREA), '.2f')} | {_fmt(_num(m, UTIL), '.3f')} |")
+    return lines
+
+
+def power_table(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str]) -> list[str]:
+    """Power of each variant at the target clock (what the ratios use) and at its own fmax,
+    each against CFET's, with the switching share of each."""
+    base = runs.get(CFET)
+    lines = ["| variant | at target (mW) | vs CFET | switching share | fmax (MHz) | "
+             "at fmax (mW) | vs CFET | switching share |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+
+    def mw(v: float | None) -> str:
+        return _fmt(None if v is None else v * 1e3, ".4f")
+
+    def share(v: float | None) -> str:
+        return _fmt(None if v is None else v * 100, ".1f") + ("" if v is None else " %")
+
+    for name in order:
+        m = runs[name]
+        target, at_fmax, fmax = _num(m, POWER), _num(m, POWER_AT_FMAX), _num(m, FMAX)
+        lines.append(
+            f"| {LABELS.get(name, name)} | {mw(target)} | "
+            f"{_pct(change_percent(target, _num(base, POWER)))} | {share(_num(m, SHARE))} | "
+            f"{_fmt(None if fmax is None else fmax / 1e6, '.1f')} | {mw(at_fmax)} | "
+            f"{_pct(change_percent(at_fmax, _num(base, POWER_AT_FMAX)))} | "
+            f"{share(_num(m, SHARE_AT_FMAX))} |")
     return lines
 
 
@@ -164,7 +194,7 @@ def write_chart(runs: Mapping[str, Mapping[str, Any]], order: Sequence[str], pat
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    metrics = ((AREA, "core area"), (FMAX, "fmax"), (POWER, "power"))
+    metrics = ((AREA, "core area"), (FMAX, "fmax"), (POWER, "power at target"))
     base = runs.get(CFET)
     fig, ax = plt.subplots(figsize=(7.5, 4.0), dpi=100)
     width = 0.8 / max(len(order), 1)
@@ -203,10 +233,17 @@ def write_compare(runs: Mapping[str, Mapping[str, Any]], out_dir: Path, *, desig
     lines = [f"# FFET vs CFET on {design}", "",
              "Each variant ran through the whole flow (pdk, cells, synth, floorplan, place, "
              "cts, tracks, route, drc, extract, sta). Ratios are against CFET; fmax is OpenSTA's "
-             "minimum period after routing and extraction, power is OpenSTA's total power. A "
-             "figure is only as good as its layout: the layout column gives the KLayout check.",
+             "minimum period after routing and extraction, power is OpenSTA's total power at the "
+             "target clock (vectorless activity, docs/signoff.md). A figure is only as good as "
+             "its layout: the layout column gives the KLayout check.",
              "",
              *variant_table(runs, order), "",
+             "## Power", "",
+             "The power ratios (table above, study comparison, chart) use the power at the "
+             "target clock: every variant runs the same clock, so the ratio compares the "
+             "energy of the same work. Power at each variant's own fmax is shown beside it; it "
+             "also carries the frequency difference (a faster variant burns more per second).",
+             "", *power_table(runs, order), "",
              "## Routing, clock tree and slack", "", *detail_table(runs, order), "",
              "## Against the reference study", "",
              "Reference: arXiv 2501.15275 (DATE 2025), public abstract. Study figures are "
