@@ -22,12 +22,20 @@ from typing import Any
 
 from ffet_flow.bench import BenchContext
 from ffet_flow.flow import ROOT, run_flow, setup_flow
-from ffet_flow.report import AREA, CFET, FFET_DUAL, FFET_SINGLE, FMAX, POWER
+from ffet_flow.report import (
+    AREA,
+    CFET,
+    FFET_DUAL,
+    FFET_SINGLE,
+    FMAX,
+    POWER,
+    SHARE,
+    SHARE_AT_FMAX,
+)
 
 DESIGN = "riscv32"
 VARIANTS = (CFET, FFET_SINGLE, FFET_DUAL)
-SWITCHING_SHARE = {"switching_share": "finish__power__switching_share",
-                   "switching_share_at_fmax": "finish__power__at_fmax__switching_share"}
+SWITCHING_SHARE = {"switching_share": SHARE, "switching_share_at_fmax": SHARE_AT_FMAX}
 
 
 def _variant(ctx: BenchContext, name: str):
