@@ -9,7 +9,8 @@ pass the nets that still conflict are ripped up and rerouted, with a history cos
 nodes they fought over and a rising conflict cost (PathFinder's negotiated congestion), until no
 net conflicts or the iteration limit is reached; what remains is reported per net. A reroute
 rips up only the net's wiring in the area of the conflicts and joins what is left again (the
-whole net when nothing is left), so that later passes cost little more than the conflicts.
+whole net when nothing is left), so that later passes cost little more than the conflicts; the
+area around wiring that nets rerouted earlier in the same pass ran into is ripped up with it.
 
 Lengths and costs in dbu.
 """
@@ -255,8 +256,14 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
             if it >= o.guide_iterations:  # a net still in conflict may leave its 2D guide
                 hard = s.no_guide
             if old is not None and o.partial and it > 0:
+                # nets rerouted earlier in this pass may have run into wiring this one keeps:
+                # that area is ripped up too (for this net only), or the new conflict would
+                # stay until the next pass
+                fresh = _fresh_area(g, old.nodes, s.occ, rip, o)
+                rip[fresh] = True
                 w, exp = _reroute_net(s, nid, terms[n], old, rip, box, (soft, hard), die_box, o,
                                       occ_cost, layer_cost)
+                rip[fresh] = False
             else:
                 w, exp = _route_net(s, nid, terms[n], box, (soft, hard), die_box, o, occ_cost,
                                     layer_cost)
@@ -518,6 +525,17 @@ def _around(g: TrackGraph, nodes: np.ndarray, d_tracks: int, d_stops: int) -> np
             ok = (ii >= 0) & (ii < g.ntr[k]) & (jj >= 0) & (jj < g.nst[k])
             out.append(g.base[k[ok]] + ii[ok] * g.nst[k[ok]] + jj[ok])
     return np.unique(np.concatenate(out))
+
+
+def _fresh_area(g: TrackGraph, nodes: np.ndarray, occ: np.ndarray, rip: np.ndarray,
+                o: DetailOptions) -> np.ndarray:
+    """The area (as `_around`) of the nodes of a net's wiring that other nets claim now
+    (its own claims removed) and that the rip area does not hold yet, less the rip area."""
+    bad = nodes[(occ[nodes] > 0) & ~rip[nodes]]
+    if not len(bad):
+        return bad
+    area = _around(g, bad, o.rip_tracks, o.rip_stops)
+    return area[~rip[area]]
 
 
 def _nets_at(g: TrackGraph, wiring: Mapping[str, NetWiring], names: Sequence[str],
