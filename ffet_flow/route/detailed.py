@@ -44,12 +44,13 @@ class DetailOptions:
     off_guide_cost: float = 1.0  # extra cost factor off the global route's layers
     guide_iterations: int = 2  # passes confined to the 2D guide; later ones only prefer it
     marker_share: float = 0.5  # share of a conflict's history put on the nodes around it
-    rip_tracks: int = 0  # nets this many tracks ...
-    rip_stops: int = 1  # ... and stops from a conflict are rerouted with the conflicting ones
+    rip_tracks: int = 2  # nets this many tracks ...
+    rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
     # (that area also gets marker_share of the conflict's history, and a reroute rips it up).
-    # A small area works best on riscv32 CFET from the pass-9 state: 1,625 conflict nodes
-    # after pass 30 with (0, 1), about 2,100 with (1, 2), 2,800-3,100 with (2, 4), and
-    # rising with (4, 8): ripping more around a conflict mostly moves it (docs/routing.md)
+    # On riscv32 CFET from the pass-9 state a smaller area does better (1,625 conflict nodes
+    # after pass 30 with (0, 1), about 2,100 with (1, 2), 2,800-3,100 with (2, 4)), but with
+    # (0, 1) the tiny design's single-sided front side oscillates between 4 and 6 conflict
+    # nodes to the 40th pass (DRC 3), where (2, 4) routes it clean (docs/routing.md)
     max_expand: int = 2_000_000
     partial: bool = True  # reroutes rip up only the area of the conflicts (False: whole
     # nets, as before; kept to compare the two)
