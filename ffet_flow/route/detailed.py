@@ -9,8 +9,7 @@ pass the nets that still conflict are ripped up and rerouted, with a history cos
 nodes they fought over and a rising conflict cost (PathFinder's negotiated congestion), until no
 net conflicts or the iteration limit is reached; what remains is reported per net. A reroute
 rips up only the net's wiring in the area of the conflicts and joins what is left again (the
-whole net when nothing is left), so that later passes cost little more than the conflicts; the
-area around wiring that nets rerouted earlier in the same pass ran into is ripped up with it.
+whole net when nothing is left), so that later passes cost little more than the conflicts.
 
 Lengths and costs in dbu.
 """
@@ -46,11 +45,7 @@ class DetailOptions:
     marker_share: float = 0.5  # share of a conflict's history put on the nodes around it
     rip_tracks: int = 2  # nets this many tracks ...
     rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
-    # (that area also gets marker_share of the conflict's history, and a reroute rips it up).
-    # On riscv32 CFET from the pass-9 state a smaller area does better (1,625 conflict nodes
-    # after pass 30 with (0, 1), about 2,100 with (1, 2), 2,800-3,100 with (2, 4)), but with
-    # (0, 1) the tiny design's single-sided front side oscillates between 4 and 6 conflict
-    # nodes to the 40th pass (DRC 3), where (2, 4) routes it clean (docs/routing.md)
+    # (that area also gets marker_share of the conflict's history)
     max_expand: int = 2_000_000
     partial: bool = True  # reroutes rip up only the area of the conflicts (False: whole
     # nets, as before; kept to compare the two)
@@ -260,14 +255,8 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
             if it >= o.guide_iterations:  # a net still in conflict may leave its 2D guide
                 hard = s.no_guide
             if old is not None and o.partial and it > 0:
-                # nets rerouted earlier in this pass may have run into wiring this one keeps:
-                # that area is ripped up too (for this net only), or the new conflict would
-                # stay until the next pass
-                fresh = _fresh_area(g, old.nodes, s.occ, rip, o)
-                rip[fresh] = True
                 w, exp = _reroute_net(s, nid, terms[n], old, rip, box, (soft, hard), die_box, o,
                                       occ_cost, layer_cost)
-                rip[fresh] = False
             else:
                 w, exp = _route_net(s, nid, terms[n], box, (soft, hard), die_box, o, occ_cost,
                                     layer_cost)
@@ -529,17 +518,6 @@ def _around(g: TrackGraph, nodes: np.ndarray, d_tracks: int, d_stops: int) -> np
             ok = (ii >= 0) & (ii < g.ntr[k]) & (jj >= 0) & (jj < g.nst[k])
             out.append(g.base[k[ok]] + ii[ok] * g.nst[k[ok]] + jj[ok])
     return np.unique(np.concatenate(out))
-
-
-def _fresh_area(g: TrackGraph, nodes: np.ndarray, occ: np.ndarray, rip: np.ndarray,
-                o: DetailOptions) -> np.ndarray:
-    """The area (as `_around`) of the nodes of a net's wiring that other nets claim now
-    (its own claims removed) and that the rip area does not hold yet, less the rip area."""
-    bad = nodes[(occ[nodes] > 0) & ~rip[nodes]]
-    if not len(bad):
-        return bad
-    area = _around(g, bad, o.rip_tracks, o.rip_stops)
-    return area[~rip[area]]
 
 
 def _nets_at(g: TrackGraph, wiring: Mapping[str, NetWiring], names: Sequence[str],

@@ -286,25 +286,3 @@ def test_partial_rip_up_keeps_the_rest_cuts_dead_ends_and_joins_again(rules):
     assert sorted(w2.term_nodes) == [0, 1, 2] and not w2.unreached
     assert _tree_check(w2) == (1, [])
     assert set(w2.nodes.tolist()) == {nd for p in w2.paths for nd in p.tolist()}
-
-
-def test_wiring_another_net_ran_into_this_pass_is_ripped_with_its_surroundings(rules):
-    from ffet_flow.route.detailed import _around, _fresh_area
-
-    g = _graph(rules)
-    o = DetailOptions(rip_tracks=1, rip_stops=2)
-    wire = np.array([g.node(0, 4, j) for j in range(3, 12)], dtype=np.int64)
-    occ = np.zeros(g.n_nodes, dtype=np.int32)
-    rip = np.zeros(g.n_nodes, dtype=bool)
-    assert not len(_fresh_area(g, wire, occ, rip, o))  # nobody claims it: nothing to rip
-    hit = g.node(0, 4, 7)
-    occ[hit] = 1  # a net rerouted earlier in the pass claims one of its nodes
-    area = _fresh_area(g, wire, occ, rip, o)
-    assert hit in area.tolist()
-    assert set(area.tolist()) == set(_around(g, np.array([hit]), 1, 2).tolist())
-    # what the pass's rip area already holds is not returned again
-    rip[g.node(0, 4, 8)] = True
-    area2 = _fresh_area(g, wire, occ, rip, o)
-    assert set(area2.tolist()) == set(area.tolist()) - {g.node(0, 4, 8)}
-    rip[hit] = True  # the conflict itself is in it: the pass rips it anyway
-    assert not len(_fresh_area(g, wire, occ, rip, o))
