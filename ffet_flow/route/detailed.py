@@ -46,6 +46,12 @@ class DetailOptions:
     rip_tracks: int = 2  # nets this many tracks ...
     rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
     # (that area also gets marker_share of the conflict's history)
+    local_above: int = 1000  # while more nodes than this conflict, a pass repairs locally:
+    # rip_local (tracks, stops) around each conflict, and a reroute also rips the area of its
+    # kept wiring that nets rerouted earlier in the pass ran into (docs/routing.md: on riscv32
+    # CFET this gets to 1,625 conflict nodes by pass 30 where the wide area stalls at about
+    # 3,300, but it keeps small runs trading a conflict, which the wide area clears)
+    rip_local: tuple[int, int] = (0, 1)
     max_expand: int = 2_000_000
     partial: bool = True  # reroutes rip up only the area of the conflicts (False: whole
     # nets, as before; kept to compare the two)
@@ -239,6 +245,7 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
     it = 0
     done = 0
     rip = np.zeros(g.n_nodes, dtype=bool)  # the area of the last pass's conflicts
+    local = False  # this pass repairs locally (see DetailOptions.local_above)
     for it in range(max(1, o.max_iterations)):
         # the first pass is greedy (weighted A*: fast, within `weight` of the cheapest); the
         # reroutes are exact, so that no conflict is accepted to save a little search
@@ -255,8 +262,14 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
             if it >= o.guide_iterations:  # a net still in conflict may leave its 2D guide
                 hard = s.no_guide
             if old is not None and o.partial and it > 0:
+                # a local pass: what nets rerouted earlier in it ran into is ripped up too
+                # (for this net only), or that conflict would stay until the next pass
+                fresh = _fresh_area(g, old.nodes, s.occ, rip, o.rip_local) if local else \
+                    np.zeros(0, dtype=np.int64)
+                rip[fresh] = True
                 w, exp = _reroute_net(s, nid, terms[n], old, rip, box, (soft, hard), die_box, o,
                                       occ_cost, layer_cost)
+                rip[fresh] = False
             else:
                 w, exp = _route_net(s, nid, terms[n], box, (soft, hard), die_box, o, occ_cost,
                                     layer_cost)
@@ -286,7 +299,9 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
         # share of it on the area around each conflict (like a DRC marker's cost): a net that
         # is not in conflict but holds the only way out of one then feels it too
         step = occ_cost / o.hist_cost
-        area = _around(g, conflict_nodes, o.rip_tracks, o.rip_stops)
+        local = len(conflict_nodes) > o.local_above
+        d_tracks, d_stops = o.rip_local if local else (o.rip_tracks, o.rip_stops)
+        area = _around(g, conflict_nodes, d_tracks, d_stops)
         rip[:] = False
         rip[area] = True
         s.hist[area] += o.marker_share * step
@@ -518,6 +533,17 @@ def _around(g: TrackGraph, nodes: np.ndarray, d_tracks: int, d_stops: int) -> np
             ok = (ii >= 0) & (ii < g.ntr[k]) & (jj >= 0) & (jj < g.nst[k])
             out.append(g.base[k[ok]] + ii[ok] * g.nst[k[ok]] + jj[ok])
     return np.unique(np.concatenate(out))
+
+
+def _fresh_area(g: TrackGraph, nodes: np.ndarray, occ: np.ndarray, rip: np.ndarray,
+                around: tuple[int, int]) -> np.ndarray:
+    """The area (`around` = tracks, stops) of the nodes of a net's wiring that other nets
+    claim now (its own claims removed) and that the rip area does not hold, less the rip area."""
+    bad = nodes[(occ[nodes] > 0) & ~rip[nodes]]
+    if not len(bad):
+        return bad
+    area = _around(g, bad, *around)
+    return area[~rip[area]]
 
 
 def _nets_at(g: TrackGraph, wiring: Mapping[str, NetWiring], names: Sequence[str],

@@ -286,3 +286,51 @@ def test_partial_rip_up_keeps_the_rest_cuts_dead_ends_and_joins_again(rules):
     assert sorted(w2.term_nodes) == [0, 1, 2] and not w2.unreached
     assert _tree_check(w2) == (1, [])
     assert set(w2.nodes.tolist()) == {nd for p in w2.paths for nd in p.tolist()}
+
+
+def test_a_local_pass_also_rips_kept_wiring_that_earlier_reroutes_ran_into(rules):
+    from ffet_flow.route.detailed import _around, _fresh_area
+
+    g = _graph(rules)
+    wire = np.array([g.node(0, 4, j) for j in range(3, 12)], dtype=np.int64)
+    occ = np.zeros(g.n_nodes, dtype=np.int32)
+    rip = np.zeros(g.n_nodes, dtype=bool)
+    assert not len(_fresh_area(g, wire, occ, rip, (1, 2)))  # nobody claims it: nothing to rip
+    hit = g.node(0, 4, 7)
+    occ[hit] = 1  # a net rerouted earlier in the pass claims one of its nodes
+    area = _fresh_area(g, wire, occ, rip, (1, 2))
+    assert set(area.tolist()) == set(_around(g, np.array([hit]), 1, 2).tolist())
+    # what the pass's rip area already holds is not returned again
+    rip[g.node(0, 4, 8)] = True
+    assert set(_fresh_area(g, wire, occ, rip, (1, 2)).tolist()) == \
+        set(area.tolist()) - {g.node(0, 4, 8)}
+    rip[hit] = True  # the conflict itself is in it: the pass rips it anyway
+    assert not len(_fresh_area(g, wire, occ, rip, (1, 2)))
+
+
+
+def test_local_passes_repair_conflicts_to_a_clean_result(rules):
+    """Fourteen random two-pin nets (seed 17) conflict after the first pass; the repairs end
+    clean both in the default mode and with every pass local."""
+    g = _graph(rules, (1020, 840))
+    rng = np.random.default_rng(17)
+    used: set = set()
+    terms = {}
+    for q in range(14):
+        pins = []
+        for p in range(2):
+            while True:
+                i, j = int(rng.integers(1, g.ntr[0] - 1)), int(rng.integers(1, g.nst[0] - 1))
+                if all(abs(i - a) > 0 or abs(j - b) > 3 for a, b in used):
+                    break
+            used.add((i, j))
+            pins.append(Terminal(f"n{q}/p{p}", np.array([g.node(0, i, j)]), ("",)))
+        terms[f"n{q}"] = pins
+    ids = {n: k + 1 for k, n in enumerate(sorted(terms))}
+    wide = detail_route(g, terms, ids, DetailOptions())
+    local = detail_route(g, terms, ids, DetailOptions(local_above=-1))
+    assert wide.history[0] > 0 and local.history[0] > 0  # there was something to repair
+    assert local.history != wide.history  # ... and the local passes repaired it their way
+    for res in (wide, local):
+        assert not res.conflicts and not len(res.conflict_nodes)
+        assert all(sorted(w.term_nodes) == [0, 1] for w in res.wiring.values())
