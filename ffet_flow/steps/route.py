@@ -19,7 +19,7 @@ class RouteStep(Step):
                                          "pins_json")
     outputs: ClassVar[Mapping[str, str]] = {"routed_def": "routed.def",
                                             "congestion": "congestion"}
-    version = 4  # detailed routing on the track graph under the LEF's design rules
+    version = 5  # detailed routing on the track graph; local repair passes while congested
 
     def run(self, ctx: StepContext) -> Mapping[str, Any]:
         cfg = ctx.config
