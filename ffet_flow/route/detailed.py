@@ -9,7 +9,9 @@ pass the nets that still conflict are ripped up and rerouted, with a history cos
 nodes they fought over and a rising conflict cost (PathFinder's negotiated congestion), until no
 net conflicts or the iteration limit is reached; what remains is reported per net. A reroute
 rips up only the net's wiring in the area of the conflicts and joins what is left again (the
-whole net when nothing is left), so that later passes cost little more than the conflicts.
+whole net when nothing is left), so that later passes cost little more than the conflicts. When
+the passes stall with many conflicts left, they turn local: the rip area shrinks to the
+conflicts themselves, and a net also rips what nets rerouted before it in the pass ran into.
 
 Lengths and costs in dbu.
 """
@@ -46,11 +48,13 @@ class DetailOptions:
     rip_tracks: int = 2  # nets this many tracks ...
     rip_stops: int = 4  # ... and stops from a conflict are rerouted with the conflicting ones
     # (that area also gets marker_share of the conflict's history)
-    local_above: int = 1000  # while more nodes than this conflict, a pass repairs locally:
+    local_above: int = 1000  # once a pass removes less than `stall` of the conflicts while
+    stall: float = 0.05  # more than this many nodes conflict, the passes repair locally:
     # rip_local (tracks, stops) around each conflict, and a reroute also rips the area of its
     # kept wiring that nets rerouted earlier in the pass ran into (docs/routing.md: on riscv32
-    # CFET this gets to 1,625 conflict nodes by pass 30 where the wide area stalls at about
-    # 3,300, but it keeps small runs trading a conflict, which the wide area clears)
+    # CFET, after the wide passes stall at about 3,300 conflict nodes, this gets to 1,625 by
+    # pass 30; from the first pass on it stalls at about 6,000, and on small runs it keeps two
+    # nets trading a conflict that the wide area clears)
     rip_local: tuple[int, int] = (0, 1)
     max_expand: int = 2_000_000
     partial: bool = True  # reroutes rip up only the area of the conflicts (False: whole
@@ -245,7 +249,8 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
     it = 0
     done = 0
     rip = np.zeros(g.n_nodes, dtype=bool)  # the area of the last pass's conflicts
-    local = False  # this pass repairs locally (see DetailOptions.local_above)
+    local = stalled = False  # this pass repairs locally (see DetailOptions.local_above)
+    history_nodes: list[int] = []  # conflict nodes after each pass
     for it in range(max(1, o.max_iterations)):
         # the first pass is greedy (weighted A*: fast, within `weight` of the cheapest); the
         # reroutes are exact, so that no conflict is accepted to save a little search
@@ -279,6 +284,7 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
                 s.claim(w.nodes, 1)
         conflicts, conflict_nodes = _conflicts(s, wiring, names)
         history.append(len(conflicts))
+        history_nodes.append(len(conflict_nodes))
         if progress is not None:
             per_layer = ""
             if len(conflict_nodes):
@@ -299,7 +305,9 @@ def detail_route(g: TrackGraph, terminals: Mapping[str, Sequence[Terminal]],
         # share of it on the area around each conflict (like a DRC marker's cost): a net that
         # is not in conflict but holds the only way out of one then feels it too
         step = occ_cost / o.hist_cost
-        local = len(conflict_nodes) > o.local_above
+        if len(history) > 1 and history_nodes[-1] > (1.0 - o.stall) * history_nodes[-2]:
+            stalled = True
+        local = stalled and len(conflict_nodes) > o.local_above
         d_tracks, d_stops = o.rip_local if local else (o.rip_tracks, o.rip_stops)
         area = _around(g, conflict_nodes, d_tracks, d_stops)
         rip[:] = False

@@ -311,7 +311,7 @@ def test_a_local_pass_also_rips_kept_wiring_that_earlier_reroutes_ran_into(rules
 
 def test_local_passes_repair_conflicts_to_a_clean_result(rules):
     """Fourteen random two-pin nets (seed 17) conflict after the first pass; the repairs end
-    clean both in the default mode and with every pass local."""
+    clean both in the default mode and with every pass after the first local."""
     g = _graph(rules, (1020, 840))
     rng = np.random.default_rng(17)
     used: set = set()
@@ -328,7 +328,7 @@ def test_local_passes_repair_conflicts_to_a_clean_result(rules):
         terms[f"n{q}"] = pins
     ids = {n: k + 1 for k, n in enumerate(sorted(terms))}
     wide = detail_route(g, terms, ids, DetailOptions())
-    local = detail_route(g, terms, ids, DetailOptions(local_above=-1))
+    local = detail_route(g, terms, ids, DetailOptions(local_above=-1, stall=1.0))
     assert wide.history[0] > 0 and local.history[0] > 0  # there was something to repair
     assert local.history != wide.history  # ... and the local passes repaired it their way
     for res in (wide, local):
